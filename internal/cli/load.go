@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/vjail/vjail/internal/jail"
+	"github.com/vjail/vjail/internal/jailconf"
+)
+
+// loaded is a configuration read, resolved and checked, with every
+// diagnostic sorted by position.
+type loaded struct {
+	cfg   *jailconf.Config
+	jails []*jailconf.Jail
+	diags jailconf.Diags
+}
+
+func (l *loaded) describeFiles() string { return strings.Join(l.cfg.Files, ", ") }
+
+// load reads the configuration named by -f (or the default one), resolves
+// it, checks parameter names and values, and adds what this platform's
+// backend cannot honour as warnings and notes.
+func (e *env) load() *loaded {
+	ld := jailconf.Loader{Stdin: e.stdin}
+	var cfg *jailconf.Config
+	var diags jailconf.Diags
+	if e.confFile == "" {
+		cfg, diags = ld.LoadDefault()
+	} else {
+		cfg, diags = ld.LoadFile(e.confFile)
+	}
+	jails, rdiags := cfg.Resolve()
+	diags = append(diags, rdiags...)
+	diags = append(diags, jailconf.Check(cfg, jails)...)
+	for _, j := range jails {
+		for _, c := range jail.Concerns(j) {
+			d := &jailconf.Diag{Pos: c.Param.Pos, Jail: j.Name, Severity: jailconf.SevNote,
+				Msg: fmt.Sprintf("parameter %q is honoured differently on %s: %s", c.Param.Name, jail.PlatformName, c.Support.How)}
+			if c.Support.Level == jail.Unsupported {
+				d.Severity = jailconf.SevWarning
+				d.Msg = fmt.Sprintf("parameter %q is not honoured on %s: %s", c.Param.Name, jail.PlatformName, c.Support.How)
+			}
+			diags = append(diags, d)
+		}
+	}
+	diags = diags.Dedup()
+	diags.Sort()
+	return &loaded{cfg: cfg, jails: jails, diags: diags}
+}

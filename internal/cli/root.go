@@ -1,0 +1,92 @@
+// Package cli is vjail's command line: one file per verb, thin over the
+// packages that do the work. Errors become advice only here (hints.go).
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the operation failed or the configuration is invalid
+	exitUsage = 2 // the command line was wrong
+)
+
+// env is what a command may touch of the process: its streams. Commands
+// get it instead of reaching for os.Stdout, so tests run them in-process.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	// confFile is -f FILE; empty means the default configuration.
+	confFile string
+	verbose  bool
+}
+
+// exitError carries an exit status out of a command whose messages have
+// already been printed.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// Main runs vjail with args (without the program name) and returns the
+// exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRoot(e)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "vjail: %v\n", ue.err)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "vjail: %v\n", advise(err))
+	return exitFail
+}
+
+// usageError marks a wrong command line.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+
+func newRoot(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "vjail",
+		Short: "Run servers in jails with their own network stacks, configured by jail.conf",
+		Long: `vjail runs many servers on one host, each in a jail with its own root
+directory, hostname, processes and (with vnet) complete network stack.
+Jails are described in jail.conf(5), FreeBSD's own language.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVarP(&e.confFile, "file", "f", "", "configuration `FILE` (\"-\" for standard input; default /etc/jail.conf and /etc/jail.conf.d/*.conf)")
+	pf.BoolVarP(&e.verbose, "verbose", "v", false, "say more")
+	root.AddCommand(newConfigCmd(e), newVersionCmd(e))
+	return root
+}
+
+// noArgs is cobra.NoArgs as a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageError{fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args)}
+	}
+	return nil
+}
