@@ -40,6 +40,9 @@ type Support struct {
 	// FalseIsNative marks a boolean whose false value (the restriction) is
 	// always honoured, so only asking for true needs the Level's caveat.
 	FalseIsNative bool
+	// NativeValues are values that are honoured exactly whatever Level
+	// says of the others (children.max = 0, securelevel = -1).
+	NativeValues []string
 }
 
 // Concerns reports whether p's value makes the caveat of s apply.
@@ -49,6 +52,18 @@ func (s Support) Concerns(info *jailconf.ParamInfo, p *jailconf.ResolvedParam) b
 	}
 	if s.FalseIsNative && info.Kind == jailconf.KindBool && !p.Bool() {
 		return false
+	}
+	last := ""
+	if n := len(p.Values); n > 0 {
+		last = p.Values[n-1]
+	}
+	if info.Kind == jailconf.KindJailsys {
+		last = p.Jailsys()
+	}
+	for _, v := range s.NativeValues {
+		if last == v {
+			return false
+		}
 	}
 	return true
 }
@@ -67,9 +82,9 @@ var linuxSupport = map[string]Support{
 	"host.hostuuid":   {Level: Unsupported, How: "Linux has no per-namespace host UUID"},
 	"host.hostid":     {Level: Unsupported, How: "Linux has no per-namespace host ID"},
 	"persist":         {Level: Mapped, How: "vjail's init (PID 1 of the jail) keeps the jail alive without processes"},
-	"securelevel":     {Level: Unsupported, How: "Linux has no securelevel; the jail's restrictions come from allow.*, capabilities and seccomp"},
-	"enforce_statfs":  {Level: Partial, How: "the jail always sees only its own mount namespace, as with enforce_statfs=2"},
-	"children.max":    {Level: Partial, How: "jails inside jails are not supported: only 0 is honoured", FalseIsNative: false},
+	"securelevel":     {Level: Unsupported, How: "Linux has no securelevel; the jail's restrictions come from allow.*, capabilities and seccomp", NativeValues: []string{"-1"}},
+	"enforce_statfs":  {Level: Partial, How: "the jail always sees only its own mount namespace, as with enforce_statfs=2", NativeValues: []string{"2"}},
+	"children.max":    {Level: Partial, How: "jails inside jails are not supported: only 0 is honoured", NativeValues: []string{"0"}},
 	"children.cur":    {Level: Native, How: "read-only"},
 	"cpuset.id":       {Level: Native, How: "read-only"},
 	"dying":           {Level: Native, How: "read-only"},
@@ -81,8 +96,8 @@ var linuxSupport = map[string]Support{
 
 	// Networking.
 	"vnet":         {Level: Mapped, How: "new: the jail's own network namespace with only lo; inherit: the host's network stack"},
-	"ip4":          {Level: Partial, How: "only inherit (no vnet) and disable are honoured; new needs ip4.addr restrictions"},
-	"ip6":          {Level: Partial, How: "only inherit (no vnet) and disable are honoured; new needs ip6.addr restrictions"},
+	"ip4":          {Level: Partial, How: "only inherit and disable are honoured; new needs ip4.addr restrictions", NativeValues: []string{"inherit", "disable"}},
+	"ip6":          {Level: Partial, How: "only inherit and disable are honoured; new needs ip6.addr restrictions", NativeValues: []string{"inherit", "disable"}},
 	"ip4.addr":     {Level: Unsupported, How: "address restriction of a non-vnet jail is not yet available on Linux; use vnet"},
 	"ip6.addr":     {Level: Unsupported, How: "address restriction of a non-vnet jail is not yet available on Linux; use vnet"},
 	"ip4.saddrsel": {Level: Unsupported, How: "only meaningful with ip4.addr on a non-vnet jail"},
@@ -181,7 +196,20 @@ type Concern struct {
 
 // Concerns lists the parameters of j whose values this platform's backend
 // cannot fully honour.
-func Concerns(j *jailconf.Jail) []Concern {
+func Concerns(j *jailconf.Jail) []Concern { return concerns(j, ParamSupport) }
+
+// linuxConcerns is Concerns for the Linux backend on any platform, so that
+// its table is tested everywhere.
+func linuxConcerns(j *jailconf.Jail) []Concern {
+	return concerns(j, func(name string) Support {
+		if s, ok := linuxSupport[name]; ok {
+			return s
+		}
+		return Support{Level: Unsupported}
+	})
+}
+
+func concerns(j *jailconf.Jail, support func(string) Support) []Concern {
 	var out []Concern
 	for i := range j.Params {
 		p := &j.Params[i]
@@ -189,7 +217,7 @@ func Concerns(j *jailconf.Jail) []Concern {
 		if !ok || info.ReadOnly {
 			continue
 		}
-		s := ParamSupport(info.Name)
+		s := support(info.Name)
 		if s.Concerns(info, p) {
 			out = append(out, Concern{Param: p, Support: s})
 		}

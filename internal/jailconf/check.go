@@ -98,8 +98,14 @@ func checkValue(sink *diagSink, j *Jail, p *ResolvedParam) {
 }
 
 // suggest returns the known parameter name nearest to name, or "" when
-// none is near enough to be a likely typo.
+// none is near enough to be a likely typo. A name that is the last
+// component of a known one ("hostname") suggests it.
 func suggest(name string) string {
+	for _, p := range paramTable {
+		if strings.HasSuffix(p.Name, "."+name) {
+			return p.Name
+		}
+	}
 	best, bestDist := "", len(name)/2+2
 	for _, p := range paramTable {
 		if d := editDistance(name, p.Name); d < bestDist {

@@ -73,6 +73,18 @@ func (p *ResolvedParam) Bool() bool {
 	return negated != (strings.EqualFold(v, "true") || n != 0)
 }
 
+// Jailsys interprets p as libjail's JAIL_SYS type: valueless means "new",
+// or "inherit" when written with "no" (novnet); otherwise the last value.
+func (p *ResolvedParam) Jailsys() string {
+	if len(p.Values) > 0 {
+		return p.Values[len(p.Values)-1]
+	}
+	if _, negated := stripNo(p.Name); negated {
+		return "inherit"
+	}
+	return "new"
+}
+
 // rstring is config.c's cfstring: text with the variables still to be
 // substituted, each at a byte offset.
 type rstring struct {
