@@ -183,3 +183,30 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version = %d, %q", code, out)
 	}
 }
+
+// TestREADMEParams keeps the README's parameter reference equal to what
+// `vjail config params --markdown` prints. Run with VJAIL_UPDATE_README=1
+// to rewrite it.
+func TestREADMEParams(t *testing.T) {
+	const begin, end = "<!-- params:begin -->\n", "<!-- params:end -->"
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(readme)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the %q ... %q markers", begin, end)
+	}
+	_, table, _ := run(t, "", "config", "params", "--markdown")
+	if got := s[i+len(begin) : j]; got != table {
+		if os.Getenv("VJAIL_UPDATE_README") != "" {
+			s = s[:i+len(begin)] + table + s[j:]
+			if err := os.WriteFile("../../README.md", []byte(s), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		t.Errorf("README.md's parameter table is stale: run VJAIL_UPDATE_README=1 go test ./internal/cli -run TestREADMEParams")
+	}
+}

@@ -100,7 +100,7 @@ such as "*" or "web.*".`,
 }
 
 func newConfigParamsCmd(e *env) *cobra.Command {
-	var asJSON bool
+	var asJSON, asMarkdown bool
 	cmd := &cobra.Command{
 		Use:     "params",
 		Short:   "List every parameter vjail knows, its type, and how " + jail.PlatformName + " honours it",
@@ -126,6 +126,17 @@ func newConfigParamsCmd(e *env) *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(rows)
 			}
+			if asMarkdown {
+				fmt.Fprintf(e.stdout, "| Parameter | Type | From | What it is (FreeBSD) | On %s | How |\n|---|---|---|---|---|---|\n", jail.PlatformName)
+				for _, r := range rows {
+					kind := r.Type
+					if r.ReadOnly {
+						kind += ", read-only"
+					}
+					fmt.Fprintf(e.stdout, "| `%s` | %s | %s | %s | %s | %s |\n", r.Name, kind, r.Origin, r.Doc, r.Support, r.How)
+				}
+				return nil
+			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 8, 2, ' ', 0)
 			fmt.Fprintf(tw, "NAME\tTYPE\tFROM\t%s\tHOW\n", upper(jail.PlatformName))
 			for _, r := range rows {
@@ -135,6 +146,8 @@ func newConfigParamsCmd(e *env) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&asMarkdown, "markdown", false, "print a Markdown table (the README's reference)")
+	cmd.MarkFlagsMutuallyExclusive("json", "markdown")
 	return cmd
 }
 

@@ -266,3 +266,10 @@ func TestIncludes(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestVariableSuggestion(t *testing.T) {
+	_, diags := resolveString(t, "a { path = \"/j/$nmae\"; }")
+	if got, want := renderDiags(diags), `1:16: [a] path: variable "nmae" not found (did you mean "name"?)`; got != want {
+		t.Errorf("diagnostics = %s, want %s", got, want)
+	}
+}

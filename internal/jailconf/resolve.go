@@ -293,7 +293,11 @@ func (j *jailBuild) expand() {
 				}
 				switch {
 				case vp == nil || len(vp.vals) == 0:
-					j.errorf(v.pos, "%s: variable %q not found: define it (%s = ...;) or set that parameter", p.name, v.name, "$"+v.name)
+					if near := j.nearestName(v.name); near != "" {
+						j.errorf(v.pos, "%s: variable %q not found (did you mean %q?)", p.name, v.name, near)
+					} else {
+						j.errorf(v.pos, "%s: variable %q not found: define it (%s = ...;) or set that parameter", p.name, v.name, "$"+v.name)
+					}
 					markBad(ps, pgen)
 				case vp.bad:
 					j.failed = true
@@ -332,6 +336,22 @@ func (j *jailBuild) expand() {
 			}
 		}
 	}
+}
+
+// nearestName returns the name of a parameter or variable of the jail
+// that is likely what a misspelt reference meant: one edit away per four
+// bytes of the name, for names of three bytes or more.
+func (j *jailBuild) nearestName(name string) string {
+	if len(name) < 3 {
+		return ""
+	}
+	best, bestDist := "", max(1, len(name)/4)+1
+	for _, q := range j.params {
+		if d := editDistance(name, q.name); d < bestDist && len(q.vals) > 0 {
+			best, bestDist = q.name, d
+		}
+	}
+	return best
 }
 
 func markBad(ps []*rparam, gen int) {
