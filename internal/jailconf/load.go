@@ -2,6 +2,7 @@ package jailconf
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -67,7 +68,12 @@ func (ld Loader) loadDefaultAt(file, dir string) (*Config, Diags) {
 		st.sink.errorf(Pos{File: pattern}, "%v", err)
 	}
 	if _, err := os.Stat(file); err == nil || len(matches) == 0 {
+		n := len(st.sink.diags)
 		st.loadFile(file, Pos{File: file}, nil)
+		if len(st.sink.diags) > n && errors.Is(err, fs.ErrNotExist) {
+			d := st.sink.diags[n]
+			d.Msg += fmt.Sprintf(" (the default configuration is %s and %s; name another file with -f FILE)", file, pattern)
+		}
 	}
 	for _, m := range matches {
 		st.loadFile(m, Pos{File: m}, nil)
