@@ -8,6 +8,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vjail/vjail/internal/host/linuxns"
 )
 
 // Exit statuses.
@@ -26,6 +28,8 @@ type env struct {
 	// confFile is -f FILE; empty means the default configuration.
 	confFile string
 	verbose  bool
+	// stateDir is --state-dir; empty means $VJAIL_STATE_DIR or /run/vjail.
+	stateDir string
 }
 
 // exitError carries an exit status out of a command whose messages have
@@ -37,6 +41,9 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // Main runs vjail with args (without the program name) and returns the
 // exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == linuxns.InitArg {
+		return linuxns.InitMain()
+	}
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := newRoot(e)
 	root.SetArgs(args)
@@ -79,7 +86,9 @@ Jails are described in jail.conf(5), FreeBSD's own language.`,
 	pf := root.PersistentFlags()
 	pf.StringVarP(&e.confFile, "file", "f", "", "configuration `FILE` (\"-\" for standard input; default /etc/jail.conf and /etc/jail.conf.d/*.conf)")
 	pf.BoolVarP(&e.verbose, "verbose", "v", false, "say more")
-	root.AddCommand(newConfigCmd(e), newVersionCmd(e))
+	pf.StringVar(&e.stateDir, "state-dir", "", "where vjail keeps running jails' records and sockets (default $VJAIL_STATE_DIR or /run/vjail)")
+	root.AddCommand(newConfigCmd(e), newVersionCmd(e), newStartCmd(e), newStopCmd(e), newRestartCmd(e),
+		newExecCmd(e), newConsoleCmd(e), newListCmd(e))
 	return root
 }
 

@@ -1,0 +1,674 @@
+package linuxns
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/containerd/console"
+	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
+	seccomp "github.com/elastic/go-seccomp-bpf"
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// The init's inherited file descriptors.
+const (
+	fdConfig = 3 // pipe: InitConfig as JSON
+	fdSync   = 4 // seqpacket: receives the idmapped root, answers "ok" or an error
+	fdListen = 5 // seqpacket listener: the control socket
+)
+
+// InitMain runs the jail's init. The vjail binary calls it when started as
+// `vjail __vjail_init`, as PID 1 of fresh user, mount, pid, uts, ipc and
+// cgroup (and, for vnet, network) namespaces. It returns only on failure.
+func InitMain() int {
+	// The init keeps little memory: one OS thread for Go's work, a small
+	// heap target. It spends its life asleep in epoll and wait4.
+	runtime.GOMAXPROCS(1)
+	debug.SetGCPercent(20)
+	// The kernel delivers a signal from inside the jail to its init only if
+	// the init handles it, and Go's default handlers would end it on
+	// SIGTERM. Catch and drop them; not SIG_IGN, which every command the
+	// init starts would inherit.
+	drop := make(chan os.Signal, 8)
+	signal.Notify(drop, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGQUIT, unix.SIGTSTP, unix.SIGTTIN, unix.SIGTTOU, unix.SIGUSR1, unix.SIGUSR2)
+	go func() {
+		for range drop {
+		}
+	}()
+
+	parent := os.NewFile(fdSync, "sync")
+	cfg, err := readConfig()
+	if err == nil {
+		err = setupJail(cfg, parent)
+	}
+	if err != nil {
+		parent.Write([]byte("error: " + err.Error()))
+		return 1
+	}
+	ln, err := net.FileListener(os.NewFile(fdListen, "control"))
+	if err != nil {
+		parent.Write([]byte("error: control socket: " + err.Error()))
+		return 1
+	}
+	in := newInit(cfg)
+	if err := in.startSpawner(); err != nil {
+		parent.Write([]byte("error: " + err.Error()))
+		return 1
+	}
+	parent.Write([]byte("ok"))
+	parent.Close()
+	go in.reap()
+	in.serve(ln.(*net.UnixListener))
+	return 0
+}
+
+func readConfig() (*InitConfig, error) {
+	f := os.NewFile(fdConfig, "config")
+	defer f.Close()
+	var cfg InitConfig
+	if err := json.NewDecoder(f).Decode(&cfg); err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	return &cfg, nil
+}
+
+// setupJail builds the jail's root in the init's new mount namespace and
+// pivots into it: it receives the idmapped tree of path from the parent,
+// attaches it over path, mounts what the jail asks for inside it (each
+// target resolved inside the root, never through a symlink out of it),
+// sets the hostname, brings lo up in a vnet jail, and pivot_roots.
+func setupJail(cfg *InitConfig, parent *os.File) error {
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return fmt.Errorf("make mounts private: %w", err)
+	}
+	fds, err := recvFDs(parent, 2)
+	if err != nil {
+		return fmt.Errorf("receive root: %w", err)
+	}
+	tree, target := fds[0], fds[1]
+	if err := unix.MoveMount(tree, "", target, "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
+		return fmt.Errorf("attach idmapped root at %s: %w", cfg.Path, err)
+	}
+	unix.Close(target)
+	// The tree's fd now names the root of the attached mount: the handle
+	// every mount inside is resolved under, and where pivot_root starts.
+	root := os.NewFile(uintptr(tree), cfg.Path)
+	defer root.Close()
+	for _, m := range cfg.Mounts {
+		if err := mountInside(root, m); err != nil {
+			return fmt.Errorf("mount %s on %s: %w", m.Kind, m.Target, err)
+		}
+	}
+	if cfg.Hostname != "" {
+		if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
+			return fmt.Errorf("set hostname %q: %w", cfg.Hostname, err)
+		}
+	}
+	if cfg.Domain != "" {
+		if err := unix.Setdomainname([]byte(cfg.Domain)); err != nil {
+			return fmt.Errorf("set domain name %q: %w", cfg.Domain, err)
+		}
+	}
+	if cfg.VNet {
+		lo, err := netlink.LinkByName("lo")
+		if err == nil {
+			err = netlink.LinkSetUp(lo)
+		}
+		if err != nil {
+			return fmt.Errorf("bring lo up: %w", err)
+		}
+	}
+	if err := unix.Fchdir(int(root.Fd())); err != nil {
+		return fmt.Errorf("chdir %s: %w", cfg.Path, err)
+	}
+	if err := unix.PivotRoot(".", "."); err != nil {
+		return fmt.Errorf("pivot_root %s: %w", cfg.Path, err)
+	}
+	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
+		return fmt.Errorf("detach the host's root: %w", err)
+	}
+	return unix.Chdir("/")
+}
+
+// mountInside performs one mount with its target resolved inside root.
+// The target directory (or file, for device binds) must exist in the
+// jail's tree; missing directories are created as root would.
+func mountInside(root *os.File, m Mount) error {
+	switch m.Kind {
+	case "devfs":
+		return mountDevfs(root, m.Target)
+	case "fdescfs":
+		return nil // the /dev/fd links come with devfs
+	}
+	target, err := openTarget(root, m.Target, true)
+	if err != nil {
+		return err
+	}
+	defer target.Close()
+	dst := fdPath(target)
+	flags := uintptr(unix.MS_NOSUID | unix.MS_NODEV)
+	switch m.Kind {
+	case "proc":
+		return unix.Mount("proc", dst, "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+	case "sysfs":
+		return unix.Mount("sysfs", dst, "sysfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC|unix.MS_RDONLY, "")
+	case "tmpfs":
+		if m.ReadOnly {
+			flags |= unix.MS_RDONLY
+		}
+		return unix.Mount("tmpfs", dst, "tmpfs", flags, strings.Join(m.Options, ","))
+	case "bind":
+		if err := unix.Mount(m.Source, dst, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return err
+		}
+		if m.ReadOnly {
+			return unix.Mount("", dst, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, "")
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown mount kind %q", m.Kind)
+}
+
+// openTarget opens path (absolute, inside the jail) under root without
+// following any symlink out of root, creating it as a directory if asked
+// and missing. The handle is an O_PATH file to mount onto.
+func openTarget(root *os.File, path string, mkdir bool) (*os.File, error) {
+	f, err := pathrs.OpenatInRoot(root, path)
+	if err != nil && mkdir && errors.Is(err, os.ErrNotExist) {
+		return pathrs.MkdirAllHandle(root, path, 0o755)
+	}
+	return f, err
+}
+
+func fdPath(f *os.File) string { return fmt.Sprintf("/proc/self/fd/%d", f.Fd()) }
+
+// mountDevfs gives the jail a minimal /dev, as FreeBSD's default jail
+// ruleset (devfsrules_jail) does: null, zero, full, random, urandom, tty
+// (bind mounts of the host's nodes, since a user namespace cannot mknod),
+// a private devpts instance with ptmx, the fd links, and shm.
+func mountDevfs(root *os.File, target string) error {
+	dir, err := openTarget(root, target, true)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	if err := unix.Mount("tmpfs", fdPath(dir), "tmpfs", unix.MS_NOSUID|unix.MS_NOEXEC, "mode=755,size=64k"); err != nil {
+		return err
+	}
+	// Reopen: the handle above is the directory beneath the new tmpfs.
+	dev, err := pathrs.OpenatInRoot(root, target)
+	if err != nil {
+		return err
+	}
+	defer dev.Close()
+	devfd := int(dev.Fd())
+	for _, name := range []string{"null", "zero", "full", "random", "urandom", "tty"} {
+		fd, err := unix.Openat(devfd, name, unix.O_CREAT|unix.O_WRONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0o666)
+		if err != nil {
+			return err
+		}
+		err = unix.Mount("/dev/"+name, fmt.Sprintf("/proc/self/fd/%d", fd), "", unix.MS_BIND, "")
+		unix.Close(fd)
+		if err != nil {
+			return fmt.Errorf("/dev/%s: %w", name, err)
+		}
+	}
+	for _, d := range []struct {
+		name string
+		mode uint32
+	}{{"pts", 0o755}, {"shm", 0o1777}} {
+		if err := unix.Mkdirat(devfd, d.name, d.mode); err != nil {
+			return err
+		}
+	}
+	if err := unix.Mount("devpts", filepath.Join(fdPath(dev), "pts"), "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"); err != nil {
+		return fmt.Errorf("devpts: %w", err)
+	}
+	if err := unix.Mount("shm", filepath.Join(fdPath(dev), "shm"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777"); err != nil {
+		return fmt.Errorf("shm: %w", err)
+	}
+	for name, to := range map[string]string{
+		"ptmx": "pts/ptmx", "fd": "/proc/self/fd", "stdin": "/proc/self/fd/0",
+		"stdout": "/proc/self/fd/1", "stderr": "/proc/self/fd/2",
+	} {
+		if err := unix.Symlinkat(to, devfd, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recvFDs receives n file descriptors on a seqpacket socket, or the
+// parent's error message.
+func recvFDs(sock *os.File, n int) ([]int, error) {
+	buf := make([]byte, 4096)
+	oob := make([]byte, unix.CmsgSpace(4*n))
+	m, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(string(buf[:m]), "error") {
+		return nil, errors.New(string(buf[:m]))
+	}
+	fds := parseFDs(oob[:oobn])
+	if len(fds) != n {
+		for _, fd := range fds {
+			unix.Close(fd)
+		}
+		return nil, fmt.Errorf("expected %d file descriptors, got %d", n, len(fds))
+	}
+	return fds, nil
+}
+
+// jailInit is the running init's state.
+type jailInit struct {
+	cfg *InitConfig
+
+	mu      sync.Mutex
+	waiters map[int]chan unix.WaitStatus
+	// started is set once exec.start has finished: from then on a jail
+	// without persist ends when its last process does (jail(8) keeps a
+	// jail persistent while exec.start runs).
+	started bool
+
+	spawn chan spawnJob
+}
+
+func newInit(cfg *InitConfig) *jailInit {
+	return &jailInit{cfg: cfg, waiters: map[int]chan unix.WaitStatus{}, spawn: make(chan spawnJob)}
+}
+
+type spawnJob struct {
+	path string
+	argv []string
+	attr *syscall.ProcAttr
+	done chan spawnResult
+}
+
+type spawnResult struct {
+	pid  int
+	wait chan unix.WaitStatus
+	err  error
+}
+
+// startSpawner starts the goroutine that forks every command, locked to
+// an OS thread whose bounding set and seccomp filter carry the jail's
+// allow.* restrictions: both are per thread and inherited by children, so
+// the init itself keeps the privilege to manage the jail while nothing it
+// starts can have it.
+func (in *jailInit) startSpawner() error {
+	ready := make(chan error)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread dies with the init
+		for _, c := range in.cfg.DropCaps {
+			if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil {
+				ready <- fmt.Errorf("drop capability %d: %w", c, err)
+				return
+			}
+		}
+		if len(in.cfg.DenySyscalls) > 0 {
+			f := seccomp.Filter{Policy: seccomp.Policy{
+				DefaultAction: seccomp.ActionAllow,
+				Syscalls: []seccomp.SyscallGroup{{
+					Names:  in.cfg.DenySyscalls,
+					Action: seccomp.ActionErrno | seccomp.Action(unix.EPERM),
+				}},
+			}}
+			if err := seccomp.LoadFilter(f); err != nil {
+				ready <- fmt.Errorf("seccomp filter: %w", err)
+				return
+			}
+		}
+		ready <- nil
+		for job := range in.spawn {
+			in.mu.Lock()
+			pid, err := syscall.ForkExec(job.path, job.argv, job.attr)
+			var res spawnResult
+			if err != nil {
+				res.err = err
+			} else {
+				res.pid = pid
+				res.wait = make(chan unix.WaitStatus, 1)
+				in.waiters[pid] = res.wait
+			}
+			in.mu.Unlock()
+			job.done <- res
+		}
+	}()
+	return <-ready
+}
+
+// reap collects every child, ours and orphaned, as PID 1 must, and hands
+// the statuses of commands to whoever waits for them. When a jail without
+// persist has no process left after exec.start, the init exits and the
+// kernel tears the namespaces down.
+func (in *jailInit) reap() {
+	sigc := make(chan os.Signal, 16)
+	signal.Notify(sigc, unix.SIGCHLD)
+	for {
+		for {
+			var ws unix.WaitStatus
+			pid, err := unix.Wait4(-1, &ws, unix.WNOHANG, nil)
+			if err == unix.EINTR {
+				continue
+			}
+			if err == unix.ECHILD {
+				in.mu.Lock()
+				done := in.started && !in.cfg.Persist
+				in.mu.Unlock()
+				if done {
+					os.Exit(0)
+				}
+				break
+			}
+			if err != nil || pid <= 0 {
+				break
+			}
+			in.mu.Lock()
+			if ch, ok := in.waiters[pid]; ok {
+				delete(in.waiters, pid)
+				ch <- ws
+			}
+			in.mu.Unlock()
+		}
+		<-sigc
+	}
+}
+
+func (in *jailInit) serve(ln *net.UnixListener) {
+	for {
+		conn, err := ln.AcceptUnix()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue
+		}
+		go in.handle(conn)
+	}
+}
+
+func (in *jailInit) handle(conn *net.UnixConn) {
+	defer conn.Close()
+	buf := make([]byte, 64<<10)
+	oob := make([]byte, unix.CmsgSpace(3*4))
+	n, oobn, _, _, err := conn.ReadMsgUnix(buf, oob)
+	if err != nil {
+		return
+	}
+	fds := parseFDs(oob[:oobn])
+	defer func() {
+		for _, fd := range fds {
+			unix.Close(fd)
+		}
+	}()
+	var req Request
+	if err := json.Unmarshal(buf[:n], &req); err != nil {
+		reply(conn, Response{Error: "bad request: " + err.Error()}, -1)
+		return
+	}
+	switch req.Op {
+	case "ping":
+		reply(conn, Response{PID: os.Getpid()}, -1)
+	case "started":
+		in.mu.Lock()
+		in.started = true
+		in.mu.Unlock()
+		reply(conn, Response{}, -1)
+		unix.Kill(os.Getpid(), unix.SIGCHLD) // re-check for an empty jail
+	case "kill":
+		// kill(-1) from PID 1 signals every process of the namespace but
+		// the init itself; a PID picks one process.
+		target := -1
+		if req.PID > 0 {
+			target = req.PID
+		}
+		err := unix.Kill(target, unix.Signal(req.Signal))
+		if err != nil && err != unix.ESRCH {
+			reply(conn, Response{Error: err.Error()}, -1)
+			return
+		}
+		reply(conn, Response{}, -1)
+	case "exec":
+		in.exec(conn, &req, fds)
+	default:
+		reply(conn, Response{Error: "unknown operation " + req.Op}, -1)
+	}
+}
+
+func (in *jailInit) exec(conn *net.UnixConn, req *Request, fds []int) {
+	u, err := lookupUser(req)
+	if err != nil {
+		reply(conn, Response{Error: err.Error()}, -1)
+		return
+	}
+	env := req.Env
+	if req.Clean {
+		env = cleanEnv(u, req.Env)
+	}
+	dir := "/"
+	if req.Login || req.Clean {
+		if st, err := os.Stat(u.home); err == nil && st.IsDir() {
+			dir = u.home
+		}
+	}
+	path, err := lookPath(req.Argv[0], env)
+	if err != nil {
+		reply(conn, Response{Error: err.Error()}, -1)
+		return
+	}
+	sys := &syscall.SysProcAttr{
+		Setsid:     true,
+		Credential: &syscall.Credential{Uid: u.uid, Gid: u.gid, Groups: u.groups},
+	}
+	var files []uintptr
+	var master console.Console
+	if req.TTY {
+		m, slavePath, err := console.NewPty()
+		if err != nil {
+			reply(conn, Response{Error: "allocate a pseudo-terminal from the jail's devpts (does the jail have mount.devfs?): " + err.Error()}, -1)
+			return
+		}
+		master = m
+		defer master.Close()
+		if req.Rows > 0 && req.Cols > 0 {
+			master.Resize(console.WinSize{Height: req.Rows, Width: req.Cols})
+		}
+		slave, err := os.OpenFile(slavePath, os.O_RDWR|unix.O_NOCTTY, 0)
+		if err != nil {
+			reply(conn, Response{Error: "open " + slavePath + ": " + err.Error()}, -1)
+			return
+		}
+		defer slave.Close()
+		if err := unix.Fchown(int(slave.Fd()), int(u.uid), int(u.gid)); err != nil {
+			reply(conn, Response{Error: "chown " + slavePath + ": " + err.Error()}, -1)
+			return
+		}
+		files = []uintptr{slave.Fd(), slave.Fd(), slave.Fd()}
+		sys.Setctty = true
+		sys.Ctty = 0
+	} else {
+		if len(fds) != 3 {
+			reply(conn, Response{Error: "exec needs stdin, stdout and stderr"}, -1)
+			return
+		}
+		files = []uintptr{uintptr(fds[0]), uintptr(fds[1]), uintptr(fds[2])}
+	}
+	done := make(chan spawnResult)
+	in.spawn <- spawnJob{path: path, argv: req.Argv, attr: &syscall.ProcAttr{Dir: dir, Env: env, Files: files, Sys: sys}, done: done}
+	res := <-done
+	if res.err != nil {
+		reply(conn, Response{Error: fmt.Sprintf("exec %s: %v", req.Argv[0], res.err)}, -1)
+		return
+	}
+	masterFD := -1
+	if master != nil {
+		masterFD = int(master.Fd())
+	}
+	reply(conn, Response{PID: res.pid}, masterFD)
+	if req.Background {
+		go func() { <-res.wait }()
+		return
+	}
+	ws := <-res.wait
+	code := ws.ExitStatus()
+	if ws.Signaled() {
+		code = 128 + int(ws.Signal())
+	}
+	reply(conn, Response{Exit: &code}, -1)
+}
+
+func reply(conn *net.UnixConn, r Response, fd int) {
+	b, _ := json.Marshal(r)
+	var oob []byte
+	if fd >= 0 {
+		oob = unix.UnixRights(fd)
+	}
+	conn.WriteMsgUnix(b, oob, nil)
+}
+
+func parseFDs(oob []byte) []int {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return nil
+	}
+	var fds []int
+	for i := range msgs {
+		if f, err := unix.ParseUnixRights(&msgs[i]); err == nil {
+			fds = append(fds, f...)
+		}
+	}
+	return fds
+}
+
+// jailUser is a user of the jail's own password database.
+type jailUser struct {
+	name   string
+	uid    uint32
+	gid    uint32
+	groups []uint32
+	home   string
+	shell  string
+}
+
+// lookupUser finds the request's user in the jail's /etc/passwd and
+// /etc/group. vjail parses these files itself rather than calling the C
+// library, which could load code from the jail into the init.
+func lookupUser(req *Request) (*jailUser, error) {
+	name := req.User
+	if name == "" {
+		name = "root"
+	}
+	if name == "#" {
+		return &jailUser{name: fmt.Sprint(req.UID), uid: req.UID, gid: req.GID, home: "/", shell: "/bin/sh"}, nil
+	}
+	u, err := findPasswd(name)
+	if err != nil {
+		if name == "root" {
+			// A minimal userland without /etc/passwd still has root.
+			return &jailUser{name: "root", home: "/root", shell: "/bin/sh"}, nil
+		}
+		return nil, err
+	}
+	u.groups = findGroups(name, u.gid)
+	return u, nil
+}
+
+func findPasswd(name string) (*jailUser, error) {
+	b, err := os.ReadFile("/etc/passwd")
+	if err != nil {
+		return nil, fmt.Errorf("user %s: %w", name, err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) < 7 || f[0] != name {
+			continue
+		}
+		var uid, gid uint32
+		if _, err := fmt.Sscan(f[2], &uid); err != nil {
+			return nil, fmt.Errorf("user %s: bad uid %q in /etc/passwd", name, f[2])
+		}
+		if _, err := fmt.Sscan(f[3], &gid); err != nil {
+			return nil, fmt.Errorf("user %s: bad gid %q in /etc/passwd", name, f[3])
+		}
+		return &jailUser{name: name, uid: uid, gid: gid, home: f[5], shell: f[6]}, nil
+	}
+	return nil, fmt.Errorf("user %s: not found in the jail's /etc/passwd", name)
+}
+
+func findGroups(name string, primary uint32) []uint32 {
+	groups := []uint32{primary}
+	b, err := os.ReadFile("/etc/group")
+	if err != nil {
+		return groups
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) < 4 {
+			continue
+		}
+		for _, m := range strings.Split(f[3], ",") {
+			var gid uint32
+			if m == name {
+				if _, err := fmt.Sscan(f[2], &gid); err == nil && gid != primary {
+					groups = append(groups, gid)
+				}
+			}
+		}
+	}
+	return groups
+}
+
+// cleanEnv is jail(8)'s exec.clean environment: HOME, SHELL and USER of
+// the user, TERM kept, and the login class's default PATH.
+func cleanEnv(u *jailUser, from []string) []string {
+	shell := u.shell
+	if shell == "" {
+		shell = "/bin/sh"
+	}
+	env := []string{
+		"HOME=" + u.home,
+		"SHELL=" + shell,
+		"USER=" + u.name,
+		"LOGNAME=" + u.name,
+		"PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin",
+	}
+	for _, kv := range from {
+		if strings.HasPrefix(kv, "TERM=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// lookPath finds a command in the jail as execvp(3) would, with the PATH
+// of env (or the default one).
+func lookPath(name string, env []string) (string, error) {
+	if strings.Contains(name, "/") {
+		return name, nil
+	}
+	path := "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = v
+		}
+	}
+	for _, dir := range filepath.SplitList(path) {
+		p := filepath.Join(dir, name)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s: command not found in the jail (PATH=%s)", name, path)
+}

@@ -1,0 +1,224 @@
+package linuxns
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// IDRange is the number of uids and gids each jail's user namespace maps.
+const IDRange = 65536
+
+// SpawnSpec is what Spawn needs besides the init's configuration.
+type SpawnSpec struct {
+	Config InitConfig
+	// UIDBase is the host uid and gid that the jail's root maps to; the
+	// jail's ids 0..IDRange-1 map to UIDBase.. on the host.
+	UIDBase uint32
+	// CgroupFD is an open directory of the cgroup the init is born in.
+	CgroupFD int
+	// Socket is the path of the control socket to create.
+	Socket string
+	// Log receives the init's own error output.
+	Log *os.File
+	// Binary is the vjail executable to run as init ("" is this one).
+	Binary string
+}
+
+// Init identifies a spawned init on the host.
+type Init struct {
+	PID       int
+	StartTime uint64
+}
+
+// Spawn creates a jail: it starts the vjail binary as the init of new
+// namespaces, hands it the jail's root mounted idmapped, and waits until
+// the init has built the root and listens on its control socket. On
+// failure nothing of the jail remains: the init is killed and the socket
+// removed.
+func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
+	os.Remove(s.Socket)
+	ln, err := net.ListenUnix("unixpacket", &net.UnixAddr{Name: s.Socket, Net: "unixpacket"})
+	if err != nil {
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	ln.SetUnlinkOnClose(false)
+	lnFile, err := ln.File()
+	ln.Close()
+	if err != nil {
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	defer lnFile.Close()
+	defer func() {
+		if err != nil {
+			os.Remove(s.Socket)
+		}
+	}()
+
+	cfgR, cfgW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer cfgR.Close()
+	defer cfgW.Close()
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("socketpair: %w", err)
+	}
+	parentSync := os.NewFile(uintptr(pair[0]), "sync")
+	childSync := os.NewFile(uintptr(pair[1]), "sync-child")
+	defer parentSync.Close()
+	defer childSync.Close()
+
+	flags := uintptr(unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWCGROUP)
+	if s.Config.VNet {
+		flags |= unix.CLONE_NEWNET
+	}
+	bin := s.Binary
+	if bin == "" {
+		bin = "/proc/self/exe"
+	}
+	cmd := exec.Command(bin, InitArg)
+	cmd.Args[0] = "vjail-init: " + s.Config.Name
+	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
+	cmd.Stdout, cmd.Stderr = s.Log, s.Log
+	cmd.ExtraFiles = []*os.File{cfgR, childSync, lnFile}
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Cloneflags:  flags,
+		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: int(s.UIDBase), Size: IDRange}},
+		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: int(s.UIDBase), Size: IDRange}},
+		// setgroups stays allowed so that the init can give a jail user
+		// its supplementary groups; the map covers only the jail's range.
+		GidMappingsEnableSetgroups: true,
+		Credential:                 &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true},
+		Setsid:                     true,
+		UseCgroupFD:                s.CgroupFD >= 0,
+		CgroupFD:                   s.CgroupFD,
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start init: %w", err)
+	}
+	go cmd.Wait() // reap it if this process outlives the jail
+	pid := cmd.Process.Pid
+	defer func() {
+		if err != nil {
+			unix.Kill(pid, unix.SIGKILL)
+		}
+	}()
+	cfgR.Close()
+	childSync.Close()
+
+	if err := json.NewEncoder(cfgW).Encode(&s.Config); err != nil {
+		return nil, fmt.Errorf("send configuration to init: %w", err)
+	}
+	cfgW.Close()
+
+	tree, err := idmappedTree(s.Config.Path, pid)
+	if err != nil {
+		parentSync.Write([]byte("error: " + err.Error()))
+		return nil, err
+	}
+	defer unix.Close(tree)
+	// The init, root only of its own user namespace, may not be able to
+	// walk the host's path to the jail (a 0700 parent keeps unprivileged
+	// users out, and the init is one on the host). So the attachment point
+	// is opened here, inside the init's mount namespace through
+	// /proc/PID/root, and handed over with the tree.
+	target, err := unix.Open(fmt.Sprintf("/proc/%d/root%s", pid, s.Config.Path), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		parentSync.Write([]byte("error: " + err.Error()))
+		return nil, fmt.Errorf("open %s in the jail's mount namespace: %w", s.Config.Path, err)
+	}
+	defer unix.Close(target)
+	if err := unix.Sendmsg(int(parentSync.Fd()), []byte("root"), unix.UnixRights(tree, target), nil, 0); err != nil {
+		return nil, fmt.Errorf("send root to init: %w", err)
+	}
+
+	// Wait for "ok" or the init's error, or its death.
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(30 * time.Second)
+	}
+	parentSync.SetReadDeadline(deadline)
+	buf := make([]byte, 4096)
+	n, err := parentSync.Read(buf)
+	if err != nil {
+		return nil, fmt.Errorf("init of %s did not start: %w", s.Config.Name, err)
+	}
+	if msg := string(buf[:n]); msg != "ok" {
+		return nil, fmt.Errorf("init of %s: %s", s.Config.Name, strings.TrimPrefix(msg, "error: "))
+	}
+	start, err := ProcessStartTime(pid)
+	if err != nil {
+		return nil, err
+	}
+	return &Init{PID: pid, StartTime: start}, nil
+}
+
+// idmappedTree clones the mount of path as a detached tree and maps its
+// ownership through the user namespace of pid, so that the host's uid 0
+// is the jail's root and files keep their ordinary ownership on disk.
+func idmappedTree(path string, pid int) (int, error) {
+	userns, err := unix.Open(fmt.Sprintf("/proc/%d/ns/user", pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("open user namespace of init: %w", err)
+	}
+	defer unix.Close(userns)
+	tree, err := unix.OpenTree(unix.AT_FDCWD, path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
+	if err != nil {
+		return -1, fmt.Errorf("clone mount of %s: %w", path, err)
+	}
+	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_IDMAP, Userns_fd: uint64(userns)}
+	if err := unix.MountSetattr(tree, "", unix.AT_EMPTY_PATH, &attr); err != nil {
+		unix.Close(tree)
+		fsType := "its file system"
+		var st unix.Statfs_t
+		if unix.Statfs(path, &st) == nil {
+			fsType = fmt.Sprintf("file system type 0x%x", st.Type)
+		}
+		return -1, fmt.Errorf("%w: %s (%s) cannot be mounted idmapped: %v; put jail roots on ext4, xfs, btrfs or tmpfs (Linux 6.3 or later), which can", ErrNoIdmap, path, fsType, err)
+	}
+	return tree, nil
+}
+
+// ErrNoIdmap is returned when a jail's root cannot be mounted idmapped.
+var ErrNoIdmap = errors.New("idmapped mount not supported")
+
+// ProcessStartTime returns the start time of pid in clock ticks since
+// boot (field 22 of /proc/PID/stat), which with the pid identifies a
+// process even after its pid is reused.
+func ProcessStartTime(pid int) (uint64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 20 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	return strconv.ParseUint(f[19], 10, 64)
+}
+
+// Alive reports whether the init identified by pid and start still runs.
+func Alive(pid int, start uint64) bool {
+	if pid <= 0 {
+		return false
+	}
+	st, err := ProcessStartTime(pid)
+	return err == nil && st == start
+}

@@ -1,0 +1,70 @@
+package jail
+
+import (
+	"context"
+	"errors"
+	"os"
+	"time"
+
+	"github.com/containerd/console"
+
+	"github.com/vjail/vjail/internal/state"
+)
+
+// Backend is the platform seam: what creating, running inside, and
+// removing a jail means on one operating system. The lifecycle (the
+// jail(8) sequence, ordering, state, messages) is shared and lives in
+// lifecycle.go; backend_linux.go is the Linux implementation.
+type Backend interface {
+	// Create makes the jail exist and fills rec with what finds it again.
+	// rec is already stored with Phase Creating and the names of the host
+	// resources Create will make, so that a crash in between leaves
+	// nothing Destroy cannot find. On error Create removes what it made.
+	Create(ctx context.Context, s *Spec, rec *state.Record) error
+	// Prepare fills rec, before it is first stored, with the names of the
+	// host resources Create will make.
+	Prepare(s *Spec, rec *state.Record) error
+	// Run runs a command inside the jail and returns its exit status.
+	Run(ctx context.Context, rec *state.Record, r RunRequest) (int, error)
+	// Started tells the jail that exec.start is done: a jail without
+	// persist ends when its last process does.
+	Started(rec *state.Record) error
+	// Signal sends sig to every process of the jail but its init.
+	Signal(rec *state.Record, sig int) error
+	// Procs counts the jail's processes, its init included.
+	Procs(rec *state.Record) (int, error)
+	// Alive reports whether the jail still exists.
+	Alive(rec *state.Record) bool
+	// Destroy kills whatever remains of the jail and removes every host
+	// resource rec names. It is idempotent: absent is success.
+	Destroy(ctx context.Context, rec *state.Record) error
+	// Addresses lists the jail's network addresses, for `vjail list`.
+	Addresses(rec *state.Record) []string
+	// Exists reports whether path names a file in the jail, resolved
+	// inside its root (a symlink cannot lead the lookup out of it).
+	Exists(rec *state.Record, path string) bool
+}
+
+// RunRequest is a command to run inside a jail.
+type RunRequest struct {
+	Argv []string
+	// User is the jail user to run as ("" is root); with UID/GID set and
+	// User "#", numeric ids.
+	User     string
+	UID, GID uint32
+	Env      []string
+	Clean    bool
+	Login    bool
+	// Stdin, Stdout, Stderr are passed to the command. With TTY, the
+	// command gets a new pseudo-terminal of the jail instead, connected to
+	// Terminal.
+	Stdin, Stdout, Stderr *os.File
+	TTY                   bool
+	Terminal              console.Console
+	Background            bool
+	// Timeout kills the command after this long (exec.timeout); 0 is none.
+	Timeout time.Duration
+}
+
+// ErrTimeout is returned for a command killed by exec.timeout.
+var ErrTimeout = errors.New("timed out")

@@ -1,0 +1,342 @@
+package jail
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+
+	"github.com/vjail/vjail/internal/host/linuxns"
+	"github.com/vjail/vjail/internal/state"
+)
+
+// linuxBackend runs jails as Linux namespaces: see package linuxns for the
+// init, and DESIGN notes there.
+type linuxBackend struct {
+	dir *state.Dir
+	// cgroupParent is the cgroup v2 directory under which each jail gets
+	// one of its own: it finds, counts and kills a jail's processes even
+	// when vjail was killed half-way.
+	cgroupParent string
+}
+
+// NewBackend returns the Linux backend for jails recorded in dir.
+func NewBackend(dir *state.Dir) (Backend, error) {
+	root, err := cgroup2Root()
+	if err != nil {
+		return nil, err
+	}
+	name := "vjail"
+	if filepath.Clean(dir.Path) != state.DefaultDir {
+		// Another state directory (tests, a second instance) gets its own
+		// cgroup subtree, so the two never see each other's jails.
+		sum := sha256.Sum256([]byte(filepath.Clean(dir.Path)))
+		name = fmt.Sprintf("vjail-%x", sum[:4])
+	}
+	return &linuxBackend{dir: dir, cgroupParent: filepath.Join(root, name)}, nil
+}
+
+// cgroup2Root finds the cgroup v2 hierarchy: /sys/fs/cgroup on a unified
+// host, /sys/fs/cgroup/unified on a hybrid one.
+func cgroup2Root() (string, error) {
+	for _, p := range []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"} {
+		if _, err := os.Stat(filepath.Join(p, "cgroup.procs")); err == nil {
+			var st unix.Statfs_t
+			if unix.Statfs(p, &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC {
+				return p, nil
+			}
+		}
+	}
+	return "", errors.New("no cgroup v2 hierarchy at /sys/fs/cgroup or /sys/fs/cgroup/unified: vjail needs one to track a jail's processes")
+}
+
+func (b *linuxBackend) Prepare(s *Spec, rec *state.Record) error {
+	rec.Cgroup = filepath.Join(b.cgroupParent, s.Name)
+	rec.Socket = b.dir.SocketPath(s.Name)
+	return nil
+}
+
+func (b *linuxBackend) logPath(name string) string {
+	return filepath.Join(b.dir.Path, name+".log")
+}
+
+func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (err error) {
+	defer func() {
+		if err != nil {
+			b.Destroy(context.WithoutCancel(ctx), rec)
+		}
+	}()
+	st, err := os.Stat(s.Path)
+	if err != nil {
+		return fmt.Errorf("path %s: %w", s.Path, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("path %s: not a directory", s.Path)
+	}
+	fstab, _ := s.Params.Param("mount.fstab")
+	var fstabFiles []string
+	if fstab != nil {
+		fstabFiles = fstab.Values
+	}
+	mounts, err := linuxMounts(s, fstabFiles)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(rec.Cgroup, 0o755); err != nil {
+		return fmt.Errorf("cgroup: %w", err)
+	}
+	cg, err := os.Open(rec.Cgroup)
+	if err != nil {
+		return fmt.Errorf("cgroup: %w", err)
+	}
+	defer cg.Close()
+	log, err := os.OpenFile(b.logPath(s.Name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	cfg := linuxns.InitConfig{
+		Name: s.Name, Path: s.Path, Hostname: s.Hostname, Domain: s.Domain,
+		VNet: s.VNet, Persist: s.Persist, Mounts: mounts,
+	}
+	cfg.DropCaps, cfg.DenySyscalls = restrictions(s)
+	init, err := linuxns.Spawn(ctx, linuxns.SpawnSpec{
+		Config: cfg, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log,
+	})
+	if err != nil {
+		if tail := logTail(b.logPath(s.Name)); tail != "" {
+			err = fmt.Errorf("%w (init said: %s)", err, tail)
+		}
+		return err
+	}
+	rec.InitPID, rec.InitStart = init.PID, init.StartTime
+	for _, ifname := range s.VNetInterfaces {
+		link, err := netlink.LinkByName(ifname)
+		if err == nil {
+			err = netlink.LinkSetNsPid(link, init.PID)
+		}
+		if err != nil {
+			return fmt.Errorf("vnet.interface %s: %w", ifname, err)
+		}
+	}
+	return nil
+}
+
+// Linux capability numbers (linux/capability.h) used by restrictions.
+const (
+	capNetRaw  = 13
+	capIPCLock = 14
+	capLastCap = 40
+)
+
+// restrictions maps allow.* to what the commands of the jail may not do:
+// capabilities dropped from their bounding set and system calls denied.
+// Root in the jail holds capabilities only over the jail's own namespaces,
+// so these restrict the jail within itself; the host is out of reach in
+// any case.
+func restrictions(s *Spec) (caps []int, syscalls []string) {
+	if !s.Allow["allow.suser"] && hasParam(s, "allow.suser") {
+		for c := 0; c <= capLastCap; c++ {
+			caps = append(caps, c)
+		}
+		return caps, nil
+	}
+	if !s.Allow["allow.raw_sockets"] {
+		caps = append(caps, capNetRaw)
+	}
+	if !s.Allow["allow.mlock"] {
+		caps = append(caps, capIPCLock)
+	}
+	if !s.Allow["allow.set_hostname"] {
+		syscalls = append(syscalls, "sethostname", "setdomainname")
+	}
+	if !s.Allow["allow.mount"] {
+		syscalls = append(syscalls, "mount", "umount2", "fsopen", "fsconfig", "fsmount", "fspick",
+			"move_mount", "open_tree", "mount_setattr", "pivot_root")
+	}
+	if !s.Allow["allow.sysvipc"] {
+		syscalls = append(syscalls, "shmget", "shmat", "shmctl", "shmdt", "semget", "semop", "semctl",
+			"semtimedop", "msgget", "msgsnd", "msgrcv", "msgctl")
+	}
+	return caps, syscalls
+}
+
+func hasParam(s *Spec, name string) bool {
+	_, ok := s.Params.Param(name)
+	return ok
+}
+
+func logTail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	s := strings.TrimSpace(string(b))
+	if len(s) > 500 {
+		s = "..." + s[len(s)-500:]
+	}
+	return s
+}
+
+func (b *linuxBackend) Alive(rec *state.Record) bool {
+	return linuxns.Alive(rec.InitPID, rec.InitStart)
+}
+
+func (b *linuxBackend) Run(ctx context.Context, rec *state.Record, r RunRequest) (int, error) {
+	if !b.Alive(rec) {
+		return -1, fmt.Errorf("jail %s: %w", rec.Name, state.ErrNotFound)
+	}
+	req := linuxns.Request{
+		Argv: r.Argv, User: r.User, UID: r.UID, GID: r.GID, Env: r.Env,
+		Clean: r.Clean, Login: r.Login, Background: r.Background,
+	}
+	if r.TTY {
+		return linuxns.ExecTTY(rec.Socket, req, r.Terminal, r.Terminal, r.Terminal)
+	}
+	if r.Timeout <= 0 {
+		return linuxns.Exec(rec.Socket, req, r.Stdin, r.Stdout, r.Stderr, nil)
+	}
+	// exec.timeout: kill the command when its time is up.
+	pids := make(chan int, 1)
+	type result struct {
+		code int
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, err := linuxns.Exec(rec.Socket, req, r.Stdin, r.Stdout, r.Stderr, func(pid int) { pids <- pid })
+		done <- result{code, err}
+	}()
+	timer := time.NewTimer(r.Timeout)
+	defer timer.Stop()
+	pid := 0
+	for {
+		select {
+		case pid = <-pids:
+		case res := <-done:
+			return res.code, res.err
+		case <-timer.C:
+			if pid > 0 {
+				linuxns.Call(rec.Socket, linuxns.Request{Op: "kill", PID: pid, Signal: int(unix.SIGKILL)})
+			}
+			res := <-done
+			return res.code, fmt.Errorf("%w after %s", ErrTimeout, r.Timeout)
+		}
+	}
+}
+
+func (b *linuxBackend) Started(rec *state.Record) error {
+	_, err := linuxns.Call(rec.Socket, linuxns.Request{Op: "started"})
+	return err
+}
+
+func (b *linuxBackend) Signal(rec *state.Record, sig int) error {
+	if !b.Alive(rec) {
+		return nil
+	}
+	_, err := linuxns.Call(rec.Socket, linuxns.Request{Op: "kill", Signal: sig})
+	return err
+}
+
+func (b *linuxBackend) Procs(rec *state.Record) (int, error) {
+	data, err := os.ReadFile(filepath.Join(rec.Cgroup, "cgroup.procs"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(strings.Fields(string(data))), nil
+}
+
+// Destroy kills every process in the jail's cgroup at once (cgroup.kill),
+// which takes the init and with it every namespace; then it removes the
+// cgroup, the control socket and the init's log.
+func (b *linuxBackend) Destroy(ctx context.Context, rec *state.Record) error {
+	var errs []error
+	if rec.Cgroup != "" {
+		if err := killCgroup(ctx, rec.Cgroup); err != nil {
+			errs = append(errs, err)
+		}
+		// The shared parent goes with its last jail; EBUSY while others run.
+		unix.Rmdir(filepath.Dir(rec.Cgroup))
+	}
+	if b.Alive(rec) {
+		unix.Kill(rec.InitPID, unix.SIGKILL)
+	}
+	if rec.Socket != "" {
+		os.Remove(rec.Socket)
+	}
+	os.Remove(b.logPath(rec.Name))
+	return errors.Join(errs...)
+}
+
+// killCgroup kills every process in cgroup dir and removes it; absent is
+// success.
+func killCgroup(ctx context.Context, dir string) error {
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cgroup.kill"), []byte("1"), 0); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("kill cgroup %s: %w", dir, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := unix.Rmdir(dir)
+		if err == nil || errors.Is(err, unix.ENOENT) {
+			return nil
+		}
+		if !errors.Is(err, unix.EBUSY) || time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("remove cgroup %s: %w", dir, err)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func (b *linuxBackend) Addresses(rec *state.Record) []string {
+	if !rec.VNet || !b.Alive(rec) {
+		return nil
+	}
+	ns, err := netns.GetFromPid(rec.InitPID)
+	if err != nil {
+		return nil
+	}
+	defer ns.Close()
+	h, err := netlink.NewHandleAt(ns)
+	if err != nil {
+		return nil
+	}
+	defer h.Close()
+	addrs, err := h.AddrList(nil, netlink.FAMILY_ALL)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, a := range addrs {
+		if a.IP.IsLoopback() || a.IP.IsLinkLocalUnicast() {
+			continue
+		}
+		out = append(out, (&net.IPNet{IP: a.IP, Mask: a.Mask}).String())
+	}
+	return out
+}
+
+func (b *linuxBackend) Exists(rec *state.Record, path string) bool {
+	h, err := pathrs.OpenInRoot(rec.Path, path)
+	if err != nil {
+		return false
+	}
+	h.Close()
+	return true
+}

@@ -1,0 +1,238 @@
+package jail
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vjail/vjail/internal/jailconf"
+	"github.com/vjail/vjail/internal/state"
+)
+
+// Spec is what a jail should be, read from its resolved configuration.
+// It holds typed values for everything the lifecycle and the backends use;
+// the resolved parameters stay available for the rest.
+type Spec struct {
+	Name     string
+	JID      int // 0: allocate one
+	Path     string
+	Hostname string
+	Domain   string
+	VNet     bool
+	Persist  bool
+
+	// The jail(8) sequence, each a list of commands.
+	Prepare, Prestart, Created, Start, Poststart []Command
+	Prestop, Stop, Poststop, Release             []Command
+	// Command is the `command` parameter: one program and its arguments.
+	Command []string
+
+	Clean          bool
+	SystemUser     string // host commands run as this user ("" = caller)
+	JailUser       string // jail commands run as this user ("" = root)
+	SystemJailUser bool   // look JailUser up on the host
+	ConsoleLog     string
+	ExecTimeout    time.Duration // 0: none
+	StopTimeout    time.Duration
+	MountDevfs     bool
+	MountFdescfs   bool
+	MountProcfs    bool
+	Mounts         []Mount
+	Depend         []string
+	Allow          map[string]bool
+	VNetInterfaces []string
+	Params         *jailconf.Jail
+	// Invalid is set on a Spec made for a jail whose configuration cannot
+	// run, so that the error shows when that jail is selected.
+	Invalid       error
+	DevfsRuleset  string
+	EnforceStatfs string
+	ExecFib       string
+	IPv4Addrs     []string
+	IPv6Addrs     []string
+}
+
+// DefaultStopTimeout is jail(8)'s stop.timeout default.
+const DefaultStopTimeout = 10 * time.Second
+
+// Mount is one fstab(5) line of the mount or mount.fstab parameters.
+type Mount struct {
+	Source  string
+	Target  string // as written: a host path under the jail's path
+	Type    string
+	Options []string
+	Line    string
+}
+
+// ErrInvalid marks a configuration the backend cannot run.
+var ErrInvalid = errors.New("invalid jail configuration")
+
+// NewSpec reads a resolved jail's parameters. It fails for a jail that
+// resolution marked failed and for values that make no sense to run.
+func NewSpec(j *jailconf.Jail) (*Spec, error) {
+	if j.Failed {
+		return nil, fmt.Errorf("jail %s: %w: see `vjail config check`", j.Name, ErrInvalid)
+	}
+	s := &Spec{Name: j.Name, Params: j, StopTimeout: DefaultStopTimeout, Allow: map[string]bool{}}
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf(format, args...))
+	}
+	str := func(name string) string { v, _ := j.String(name); return v }
+	list := func(name string) []string {
+		if p, ok := j.Param(name); ok {
+			return p.Values
+		}
+		return nil
+	}
+	duration := func(name string, dst *time.Duration) {
+		if v, ok := j.String(name); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 {
+				bad("%s: %q is not a number of seconds", name, v)
+				return
+			}
+			*dst = time.Duration(n) * time.Second
+		}
+	}
+
+	if v, ok := j.String("name"); ok {
+		s.Name = v
+	}
+	if v, ok := j.String("jid"); ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n <= 0 {
+			bad("jid: %q is not a positive number", v)
+		}
+		s.JID = n
+	}
+	if err := ValidName(s.Name); err != nil {
+		errs = append(errs, err)
+	}
+	s.Path = str("path")
+	switch {
+	case s.Path == "":
+		bad("path is not set: a jail needs a root directory (path = /jails/%s;)", s.Name)
+	case !filepath.IsAbs(s.Path):
+		bad("path %s: not an absolute pathname", s.Path)
+	case filepath.Clean(s.Path) == "/":
+		bad("path %s: vjail does not run a jail on the host's own root", s.Path)
+	default:
+		s.Path = filepath.Clean(s.Path)
+	}
+	s.Hostname = str("host.hostname")
+	s.Domain = str("host.domainname")
+	if p, ok := j.Param("vnet"); ok {
+		s.VNet = p.Jailsys() == "new"
+	}
+	s.Persist = j.Bool("persist")
+	for _, c := range []struct {
+		name string
+		dst  *[]Command
+	}{
+		{"exec.prepare", &s.Prepare}, {"exec.prestart", &s.Prestart}, {"exec.created", &s.Created},
+		{"exec.start", &s.Start}, {"exec.poststart", &s.Poststart}, {"exec.prestop", &s.Prestop},
+		{"exec.stop", &s.Stop}, {"exec.poststop", &s.Poststop}, {"exec.release", &s.Release},
+	} {
+		*c.dst = ParseCommands(list(c.name))
+	}
+	s.Command = list("command")
+	s.Clean = j.Bool("exec.clean")
+	s.SystemUser = str("exec.system_user")
+	s.JailUser = str("exec.jail_user")
+	s.SystemJailUser = j.Bool("exec.system_jail_user")
+	s.ConsoleLog = str("exec.consolelog")
+	duration("exec.timeout", &s.ExecTimeout)
+	duration("stop.timeout", &s.StopTimeout)
+	s.MountDevfs = j.Bool("mount.devfs")
+	s.MountFdescfs = j.Bool("mount.fdescfs")
+	s.MountProcfs = j.Bool("mount.procfs")
+	for _, line := range list("mount") {
+		m, err := ParseFstabLine(line)
+		if err != nil {
+			bad("mount: %v", err)
+			continue
+		}
+		if m != nil {
+			s.Mounts = append(s.Mounts, *m)
+		}
+	}
+	s.Depend = list("depend")
+	s.VNetInterfaces = list("vnet.interface")
+	s.DevfsRuleset = str("devfs_ruleset")
+	s.EnforceStatfs = str("enforce_statfs")
+	s.ExecFib = str("exec.fib")
+	s.IPv4Addrs = list("ip4.addr")
+	s.IPv6Addrs = list("ip6.addr")
+	for _, p := range j.Params {
+		info, _, ok := jailconf.LookupParam(p.Name)
+		if ok && info.Kind == jailconf.KindBool && strings.HasPrefix(info.Name, "allow.") {
+			s.Allow[info.Name] = p.Bool()
+		}
+	}
+	if !s.VNet && (len(s.IPv4Addrs) > 0 || len(s.IPv6Addrs) > 0) {
+		bad("ip4.addr/ip6.addr on a jail without vnet cannot be honoured on %s yet: use vnet (the jail gets its own network stack) or remove the addresses", PlatformName)
+	}
+	if len(s.VNetInterfaces) > 0 && !s.VNet {
+		bad("vnet.interface needs vnet: add `vnet;` to the jail")
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("jail %s: %w: %w", j.Name, ErrInvalid, err)
+	}
+	return s, nil
+}
+
+// ValidName reports whether name can name a jail on the host: vjail uses
+// it in file names and cgroup names.
+func ValidName(name string) error {
+	if name == "" || len(name) > 200 {
+		return fmt.Errorf("jail name %q: must be 1 to 200 characters", name)
+	}
+	for _, c := range name {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("._-", c)
+		if !ok {
+			return fmt.Errorf("jail name %q: only letters, digits, '.', '_' and '-' can name a jail", name)
+		}
+	}
+	if name[0] == '.' || name[0] == '-' || strings.Contains(name, "..") {
+		return fmt.Errorf("jail name %q: must not start with '.' or '-' or contain \"..\"", name)
+	}
+	return nil
+}
+
+// ParseFstabLine reads one fstab(5) line: source, target, type, options,
+// and the optional dump and pass numbers. Blank lines and comments give nil.
+func ParseFstabLine(line string) (*Mount, error) {
+	t := strings.TrimSpace(line)
+	if t == "" || strings.HasPrefix(t, "#") {
+		return nil, nil
+	}
+	f := strings.Fields(t)
+	if len(f) < 3 || len(f) > 6 {
+		return nil, fmt.Errorf("%q: an fstab line is SOURCE TARGET TYPE [OPTIONS [DUMP [PASS]]]", line)
+	}
+	m := &Mount{Source: f[0], Target: f[1], Type: f[2], Line: line}
+	if len(f) >= 4 {
+		m.Options = strings.Split(f[3], ",")
+	}
+	return m, nil
+}
+
+// SpecFromRecord rebuilds the spec a running jail was started with, from
+// the parameters its state record keeps: `vjail stop` uses it for a jail
+// no longer in the configuration.
+func SpecFromRecord(rec *state.Record) (*Spec, error) {
+	j := &jailconf.Jail{Name: rec.Name}
+	for _, p := range rec.Params {
+		j.Params = append(j.Params, jailconf.ResolvedParam{Name: p.Name, Values: p.Values})
+	}
+	s, err := NewSpec(j)
+	if err != nil {
+		// Enough to remove it.
+		return &Spec{Name: rec.Name, Path: rec.Path, Params: j, StopTimeout: DefaultStopTimeout}, nil
+	}
+	return s, nil
+}

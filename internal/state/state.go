@@ -1,0 +1,259 @@
+// Package state keeps one record per running jail in a state directory, so
+// that any later vjail command can find, inspect and clean up the jail,
+// even after the command that created it was killed.
+//
+// Each record is a JSON file written atomically (temporary file, fsync,
+// rename) under a per-jail lock (flock on NAME.lock), so a crash never
+// leaves half a record and two commands on one jail serialize while
+// commands on different jails run in parallel.
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// DefaultDir is where vjail keeps its state; the directory is on tmpfs,
+// so a reboot clears it, as it clears the jails.
+const DefaultDir = "/run/vjail"
+
+// EnvDir names the environment variable that overrides DefaultDir.
+const EnvDir = "VJAIL_STATE_DIR"
+
+// ErrNotFound is returned for a jail that has no record.
+var ErrNotFound = errors.New("not running")
+
+// Phase is how far a jail's creation or removal got.
+type Phase string
+
+const (
+	// Creating: host resources are being set up; a crash here leaves
+	// something that `vjail stop` removes.
+	Creating Phase = "creating"
+	// Running: the jail exists.
+	Running Phase = "running"
+	// Removing: the jail is being taken down.
+	Removing Phase = "removing"
+)
+
+// Record is what vjail remembers of one jail.
+type Record struct {
+	Name     string `json:"name"`
+	JID      int    `json:"jid"`
+	Phase    Phase  `json:"phase"`
+	Path     string `json:"path"`
+	Hostname string `json:"hostname"`
+	VNet     bool   `json:"vnet"`
+	// BootID is the kernel's boot_id when the record was written: a record
+	// from an earlier boot is stale.
+	BootID string `json:"boot_id"`
+	// InitPID and InitStart (start time in clock ticks since boot, from
+	// /proc/PID/stat) identify the jail's init without trusting a reused PID.
+	InitPID   int    `json:"init_pid"`
+	InitStart uint64 `json:"init_start"`
+	// UIDBase is the first host uid (and gid) of the jail's 65536 ids.
+	UIDBase uint32 `json:"uid_base"`
+	// Cgroup is the jail's cgroup directory on the host.
+	Cgroup string `json:"cgroup"`
+	// Socket is the control socket of the jail's init.
+	Socket string `json:"socket"`
+	// ConfFile is the configuration the jail was started from.
+	ConfFile string `json:"conf_file"`
+	// Spec is the jail's resolved parameters, as `config show --json` gives
+	// them, so that stop runs the commands the jail was started with.
+	Params []Param `json:"params"`
+}
+
+// Param is one resolved parameter in a record.
+type Param struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
+}
+
+// Dir is a state directory.
+type Dir struct {
+	Path string
+}
+
+// Open creates the state directory if needed (mode 0700: it holds
+// sockets that control jails) and returns it.
+func Open(path string) (*Dir, error) {
+	if err := os.MkdirAll(path, 0o700); err != nil {
+		return nil, fmt.Errorf("state directory: %w", err)
+	}
+	if err := os.Chmod(path, 0o700); err != nil {
+		return nil, fmt.Errorf("state directory: %w", err)
+	}
+	return &Dir{Path: path}, nil
+}
+
+// DirFromEnv returns the state directory named by flag, else by
+// $VJAIL_STATE_DIR, else DefaultDir.
+func DirFromEnv(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if v := os.Getenv(EnvDir); v != "" {
+		return v
+	}
+	return DefaultDir
+}
+
+func (d *Dir) recordPath(name string) string { return filepath.Join(d.Path, name+".json") }
+
+// SocketPath is where the init of jail name listens.
+func (d *Dir) SocketPath(name string) string { return filepath.Join(d.Path, name+".sock") }
+
+// Lock is an exclusive lock on one name in the state directory.
+type Lock struct{ f *os.File }
+
+// Lock takes the exclusive lock of jail name, waiting for another vjail
+// command that holds it. The lock dies with the process that holds it.
+func (d *Dir) Lock(name string) (*Lock, error) {
+	return d.lockFile(name + ".lock")
+}
+
+// TryLock takes the lock of jail name if no other command holds it.
+func (d *Dir) TryLock(name string) (*Lock, bool, error) {
+	f, err := os.OpenFile(filepath.Join(d.Path, name+".lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, false, fmt.Errorf("lock %s: %w", name, err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		f.Close()
+		if err == unix.EWOULDBLOCK {
+			return nil, false, nil
+		}
+		return nil, false, fmt.Errorf("lock %s: %w", name, err)
+	}
+	return &Lock{f: f}, true, nil
+}
+
+// LockAlloc takes the lock that guards allocating JIDs and uid ranges.
+func (d *Dir) LockAlloc() (*Lock, error) { return d.lockFile(".alloc.lock") }
+
+func (d *Dir) lockFile(file string) (*Lock, error) {
+	f, err := os.OpenFile(filepath.Join(d.Path, file), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", file, err)
+	}
+	for {
+		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", file, err)
+	}
+	return &Lock{f: f}, nil
+}
+
+// Unlock releases the lock.
+func (l *Lock) Unlock() {
+	if l != nil && l.f != nil {
+		l.f.Close()
+		l.f = nil
+	}
+}
+
+// Write stores r atomically. Preconditions: the caller holds r.Name's lock.
+func (d *Dir) Write(r *Record) error {
+	r.BootID = BootID()
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(d.Path, "."+r.Name+".tmp*")
+	if err != nil {
+		return fmt.Errorf("state of %s: %w", r.Name, err)
+	}
+	_, err = tmp.Write(append(b, '\n'))
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), d.recordPath(r.Name))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("state of %s: %w", r.Name, err)
+	}
+	return nil
+}
+
+// Read returns the record of jail name, or ErrNotFound.
+func (d *Dir) Read(name string) (*Record, error) {
+	b, err := os.ReadFile(d.recordPath(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("jail %s: %w", name, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("state of %s: %w", name, err)
+	}
+	var r Record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("state of %s: %s: %w", name, d.recordPath(name), err)
+	}
+	return &r, nil
+}
+
+// Remove deletes the record of jail name; absent is success.
+// Preconditions: the caller holds name's lock.
+func (d *Dir) Remove(name string) error {
+	err := os.Remove(d.recordPath(name))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("state of %s: %w", name, err)
+	}
+	os.Remove(d.SocketPath(name))
+	return nil
+}
+
+// List returns every record, ordered by JID.
+func (d *Dir) List() ([]*Record, error) {
+	entries, err := os.ReadDir(d.Path)
+	if err != nil {
+		return nil, fmt.Errorf("state directory: %w", err)
+	}
+	var out []*Record
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || strings.HasPrefix(name, ".") {
+			continue
+		}
+		r, err := d.Read(name)
+		if errors.Is(err, ErrNotFound) {
+			continue // removed meanwhile
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].JID < out[j].JID })
+	return out, nil
+}
+
+// BootID is the kernel's random ID of the current boot.
+func BootID() string {
+	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// Stale reports whether r was written during an earlier boot.
+func (r *Record) Stale() bool { return r.BootID != "" && r.BootID != BootID() }
