@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
+	"sync"
 
 	"github.com/containerd/console"
 	"github.com/spf13/cobra"
@@ -31,21 +33,19 @@ jexec -l does.`,
 			if err != nil {
 				return err
 			}
-			req := jail.RunRequest{
-				Argv: args[1:], User: jailUser, Env: os.Environ(), Clean: clean, Login: clean,
-				Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
-			}
+			req := jail.RunRequest{Argv: args[1:], User: jailUser, Env: os.Environ(), Clean: clean, Login: clean}
 			if f, ok := e.stdin.(*os.File); ok {
-				req.Stdin = f
 				if c, err := console.ConsoleFromFile(f); err == nil {
 					req.TTY, req.Terminal = true, c
 				}
 			}
-			if f, ok := e.stdout.(*os.File); ok {
-				req.Stdout = f
-			}
-			if f, ok := e.stderr.(*os.File); ok {
-				req.Stderr = f
+			if !req.TTY {
+				stdio, done, err := fileStdio(e.stdin, e.stdout, e.stderr)
+				if err != nil {
+					return err
+				}
+				defer done()
+				req.Stdin, req.Stdout, req.Stderr = stdio[0], stdio[1], stdio[2]
 			}
 			code, err := m.Exec(context.Background(), args[0], req)
 			if err != nil {
@@ -64,3 +64,44 @@ jexec -l does.`,
 }
 
 var errNoTerminal = errors.New("console needs a terminal on standard input")
+
+// fileStdio gives a command in a jail vjail's own standard files, or pipes
+// copying from and to them when they are not files (vjail run in-process).
+// done closes the pipes and waits until the output is copied.
+func fileStdio(in io.Reader, out, errOut io.Writer) ([3]*os.File, func(), error) {
+	var files [3]*os.File
+	var closers []func()
+	var wg sync.WaitGroup
+	done := func() {
+		for _, c := range closers {
+			c()
+		}
+		wg.Wait()
+	}
+	if f, ok := in.(*os.File); ok {
+		files[0] = f
+	} else {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return files, done, err
+		}
+		files[0] = r
+		closers = append(closers, func() { r.Close() })
+		go func() { io.Copy(w, in); w.Close() }()
+	}
+	for i, dst := range []io.Writer{out, errOut} {
+		if f, ok := dst.(*os.File); ok {
+			files[i+1] = f
+			continue
+		}
+		r, w, err := os.Pipe()
+		if err != nil {
+			return files, done, err
+		}
+		files[i+1] = w
+		wg.Add(1)
+		go func() { io.Copy(dst, r); r.Close(); wg.Done() }()
+		closers = append(closers, func() { w.Close() })
+	}
+	return files, done, nil
+}

@@ -88,7 +88,7 @@ func (e *env) stopSpecs(m *jail.Manager, names []string) ([]*jail.Spec, error) {
 	for _, name := range names {
 		found := false
 		for _, r := range recs {
-			if r.Name == name || name == "*" || jailconf.IsWildcardName(name) && jailconf.WildcardMatch(r.Name, name) {
+			if r.Name == name || r.Block == name || fmt.Sprint(r.JID) == name || name == "*" || jailconf.IsWildcardName(name) && jailconf.WildcardMatch(r.Name, name) {
 				add(r)
 				found = true
 			}

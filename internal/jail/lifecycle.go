@@ -111,13 +111,13 @@ func (m *Manager) runOrdered(ctx context.Context, specs []*Spec, reverse bool, o
 			for _, p := range preds[s.Name] {
 				<-out[p].done
 				if !out[p].ok {
-					m.warnf("%s: skipped (%s failed)", s.Name, p)
+					m.warnf("%s: skipped (%s failed)", s.Block, p)
 					failed.Store(s.Name, true)
 					return
 				}
 			}
 			if err := op(ctx, s); err != nil {
-				m.warnf("%s: %v", s.Name, err)
+				m.warnf("%s: %v", s.Block, err)
 				failed.Store(s.Name, true)
 				return
 			}
@@ -285,7 +285,7 @@ func (m *Manager) startOne(ctx context.Context, s *Spec) (err error) {
 	if err := m.hostCommands(ctx, s, "exec.poststart", s.Poststart, env); err != nil {
 		return err
 	}
-	m.notef("%s: created\n", s.Name)
+	m.notef("%s: created\n", s.Block)
 	return nil
 }
 
@@ -331,7 +331,7 @@ func (m *Manager) allocate(s *Spec) (*state.Record, error) {
 		return nil, fmt.Errorf("no free uid range: %d jails run already", MaxJails)
 	}
 	rec := &state.Record{
-		Name: s.Name, JID: jid, Phase: state.Creating, Path: s.Path, Hostname: s.Hostname,
+		Name: s.Name, Block: s.Block, JID: jid, Phase: state.Creating, Path: s.Path, Hostname: s.Hostname,
 		VNet: s.VNet, UIDBase: base, ConfFile: m.ConfFile,
 	}
 	for _, p := range s.Params.Params {
@@ -383,7 +383,7 @@ func (m *Manager) stopOne(ctx context.Context, s *Spec) error {
 		if rec.Phase == state.Running && !rec.Stale() {
 			return fmt.Errorf("jail %s: %w (it ended by itself; its record is cleared)", s.Name, state.ErrNotFound)
 		}
-		m.notef("%s: removed\n", s.Name)
+		m.notef("%s: removed\n", s.Block)
 		return nil
 	}
 	rec.Phase = state.Removing
@@ -412,7 +412,7 @@ func (m *Manager) stopOne(ctx context.Context, s *Spec) error {
 		errs = append(errs, err)
 	}
 	if len(errs) == 0 {
-		m.notef("%s: removed\n", s.Name)
+		m.notef("%s: removed\n", s.Block)
 	}
 	return errors.Join(errs...)
 }

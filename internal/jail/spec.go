@@ -16,6 +16,10 @@ import (
 // It holds typed values for everything the lifecycle and the backends use;
 // the resolved parameters stay available for the rest.
 type Spec struct {
+	// Block is the name of the jail's block in the configuration, which
+	// jail(8) uses in its messages ("5309: created" for a block 5309 that
+	// names its jail basejail).
+	Block    string
 	Name     string
 	JID      int // 0: allocate one
 	Path     string
@@ -76,7 +80,7 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 	if j.Failed {
 		return nil, fmt.Errorf("jail %s: %w: see `vjail config check`", j.Name, ErrInvalid)
 	}
-	s := &Spec{Name: j.Name, Params: j, StopTimeout: DefaultStopTimeout, Allow: map[string]bool{}}
+	s := &Spec{Block: j.Name, Name: j.Name, Params: j, StopTimeout: DefaultStopTimeout, Allow: map[string]bool{}}
 	var errs []error
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf(format, args...))
@@ -226,13 +230,16 @@ func ParseFstabLine(line string) (*Mount, error) {
 // no longer in the configuration.
 func SpecFromRecord(rec *state.Record) (*Spec, error) {
 	j := &jailconf.Jail{Name: rec.Name}
+	if rec.Block != "" {
+		j.Name = rec.Block
+	}
 	for _, p := range rec.Params {
 		j.Params = append(j.Params, jailconf.ResolvedParam{Name: p.Name, Values: p.Values})
 	}
 	s, err := NewSpec(j)
 	if err != nil {
 		// Enough to remove it.
-		return &Spec{Name: rec.Name, Path: rec.Path, Params: j, StopTimeout: DefaultStopTimeout}, nil
+		return &Spec{Block: rec.Name, Name: rec.Name, Path: rec.Path, Params: j, StopTimeout: DefaultStopTimeout}, nil
 	}
 	return s, nil
 }

@@ -46,7 +46,9 @@ const (
 
 // Record is what vjail remembers of one jail.
 type Record struct {
-	Name     string `json:"name"`
+	Name string `json:"name"`
+	// Block is the jail's block name in the configuration, for messages.
+	Block    string `json:"block,omitempty"`
 	JID      int    `json:"jid"`
 	Phase    Phase  `json:"phase"`
 	Path     string `json:"path"`

@@ -1,0 +1,540 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/containerd/console"
+	"golang.org/x/sys/unix"
+)
+
+// Root tests: real jails on this machine. Each makes its own world (a
+// userland, a state directory, unique jail names) and removes it, also
+// when it fails; TestMain checks that no cgroup is left.
+
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Fatal("this test runs real jails and needs root (run ./test.sh as root)")
+	}
+	if _, err := os.Stat("/bin/busybox"); err != nil {
+		t.Fatal("this test needs busybox-static (apt-get install busybox-static)")
+	}
+}
+
+// world is one test's jails: a busybox userland, a jail.conf and a state
+// directory.
+type world struct {
+	t     *testing.T
+	dir   string // 0700: the jail roots live below it, as they should
+	state string
+	conf  string
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	requireRoot(t)
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	w := &world{t: t, dir: dir, state: filepath.Join(dir, "state"), conf: filepath.Join(dir, "jail.conf")}
+	t.Cleanup(func() {
+		// Whatever the test left running goes, and must go cleanly.
+		code, out, errOut := w.vjail("", "stop")
+		if code != 0 {
+			t.Errorf("cleanup: vjail stop = %d: %s%s", code, out, errOut)
+		}
+		if m := mountsUnder(dir); m != "" {
+			t.Errorf("cleanup: mounts left on the host: %s", m)
+		}
+	})
+	return w
+}
+
+// userland makes a busybox userland at dir/NAME with an /etc/rc that
+// reports the hostname, and returns its path.
+func (w *world) userland(name string) string {
+	w.t.Helper()
+	root := filepath.Join(w.dir, name)
+	for _, d := range []string{"bin", "etc", "proc", "dev", "tmp", "root", "var/log"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	copyFile(w.t, "/bin/busybox", filepath.Join(root, "bin/busybox"), 0o755)
+	for _, c := range []string{"sh", "ls", "ps", "cat", "echo", "hostname", "id", "sleep", "ip", "true", "false", "login", "env", "kill", "pwd"} {
+		if err := os.Symlink("busybox", filepath.Join(root, "bin", c)); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	writeFile(w.t, filepath.Join(root, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nwww:x:80:80:www:/tmp:/bin/sh\n")
+	writeFile(w.t, filepath.Join(root, "etc/group"), "root:x:0:\nwww:x:80:\n")
+	// /etc/rc starts a long-running "service", as a real one would, so
+	// that a jail without persist keeps running.
+	writeFile(w.t, filepath.Join(root, "etc/rc"), "#!/bin/sh\necho \"rc: starting $(hostname)\"\nsleep 86400 > /dev/null 2>&1 &\n")
+	copyFile(w.t, probeBinary(w.t), filepath.Join(root, "bin/probe"), 0o755)
+	return root
+}
+
+func (w *world) writeConf(body string) {
+	w.t.Helper()
+	writeFile(w.t, w.conf, body)
+}
+
+// vjail runs vjail in-process against this world's state directory.
+func (w *world) vjail(stdin string, args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	all := append([]string{"--state-dir", w.state, "-f", w.conf}, args...)
+	code := Main(all, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// mustVjail runs vjail and fails the test unless it exits 0.
+func (w *world) mustVjail(args ...string) string {
+	w.t.Helper()
+	code, out, errOut := w.vjail("", args...)
+	if code != 0 {
+		w.t.Fatalf("vjail %s = %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+func copyFile(t *testing.T, from, to string, mode os.FileMode) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeFile(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var probe struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// probeBinary builds testdata/probe statically, once per test run.
+func probeBinary(t *testing.T) string {
+	probe.once.Do(func() {
+		dir, err := os.MkdirTemp("", "vjail-probe")
+		if err != nil {
+			probe.err = err
+			return
+		}
+		probe.path = filepath.Join(dir, "probe")
+		cmd := exec.Command("go", "build", "-o", probe.path, "./testdata/probe")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			probe.err = fmt.Errorf("build probe: %v: %s", err, out)
+		}
+	})
+	if probe.err != nil {
+		t.Fatal(probe.err)
+	}
+	return probe.path
+}
+
+func mountsUnder(dir string) string {
+	b, _ := os.ReadFile("/proc/self/mountinfo")
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 4 && strings.HasPrefix(f[4], dir) {
+			out = append(out, f[4])
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// seedConf is the seed talk's jail.conf with the jail's path in this
+// world and its console log next to it.
+func (w *world) seedConf(extra string) {
+	seed, err := os.ReadFile(seedConf)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	s := strings.ReplaceAll(string(seed), "/jails/", w.dir+"/")
+	s = strings.ReplaceAll(s, "/var/log/", w.dir+"/")
+	w.writeConf(s + extra)
+}
+
+type listEntry struct {
+	JID       int      `json:"jid"`
+	Name      string   `json:"name"`
+	Hostname  string   `json:"hostname"`
+	Path      string   `json:"path"`
+	VNet      bool     `json:"vnet"`
+	Addresses []string `json:"addresses"`
+	PIDs      int      `json:"pids"`
+}
+
+func (w *world) list() []listEntry {
+	w.t.Helper()
+	var l []listEntry
+	if err := json.Unmarshal([]byte(w.mustVjail("list", "--json")), &l); err != nil {
+		w.t.Fatal(err)
+	}
+	return l
+}
+
+// TestSeedJail starts the seed's serverA and checks what the issue asks:
+// hostname, /etc/rc run inside with its output in the console log, only
+// its own processes and only lo, root in the jail unprivileged on the
+// host, allow.set_hostname = 0 honoured, and a clean stop.
+func TestSeedJail(t *testing.T) {
+	w := newWorld(t)
+	w.userland("serverA")
+	w.seedConf("")
+	if out := w.mustVjail("start"); out != "serverA: created\n" {
+		t.Errorf("start: stdout %q, want %q", out, "serverA: created\n")
+	}
+	log, err := os.ReadFile(filepath.Join(w.dir, "jail_serverA_console.log"))
+	if err != nil || string(log) != "rc: starting serverA.allbsd.org\n" {
+		t.Errorf("console log = %q, %v; want the rc line with the hostname", log, err)
+	}
+
+	l := w.list()
+	if len(l) != 1 || l[0].Name != "serverA" || l[0].Hostname != "serverA.allbsd.org" || !l[0].VNet ||
+		l[0].Path != filepath.Join(w.dir, "serverA") || l[0].JID != 1 || l[0].PIDs != 2 {
+		t.Errorf("list = %+v, want serverA, jid 1, its hostname and path, vnet, 2 processes (init and the rc's service)", l)
+	}
+
+	out := w.mustVjail("exec", "serverA", "ps", "-o", "pid,comm")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 4 || !strings.HasPrefix(strings.TrimSpace(lines[1]), "1 ") {
+		t.Errorf("ps in the jail shows %q, want its init (pid 1), the rc's sleep and ps itself", out)
+	}
+	out = w.mustVjail("exec", "serverA", "ip", "-o", "link")
+	if strings.Count(out, "\n") != 1 || !strings.Contains(out, "lo:") || !strings.Contains(out, "UP") {
+		t.Errorf("links in the jail = %q, want only lo, up", out)
+	}
+
+	// Root in the jail is uid 0x70000000 on the host.
+	out = w.mustVjail("exec", "serverA", "sh", "-c", "cat /proc/self/uid_map; echo $$; sleep 30 >/dev/null 2>&1 & echo $!")
+	f := strings.Fields(out)
+	if len(f) < 5 || f[0] != "0" || f[1] != "1879048192" || f[2] != "65536" {
+		t.Errorf("uid_map in the jail = %q, want 0 1879048192 65536", out)
+	}
+	if hostUID := hostUIDOf(t, w, "sleep 30"); hostUID != "1879048192" {
+		t.Errorf("host uid of a process run as root in the jail = %q, want 1879048192", hostUID)
+	}
+
+	// A file the host gave a uid outside the jail's range: root in the
+	// jail cannot write it.
+	unmapped := filepath.Join(w.dir, "serverA", "unmapped")
+	writeFile(t, unmapped, "host\n")
+	if err := os.Chown(unmapped, 100000, 100000); err != nil {
+		t.Fatal(err)
+	}
+	out = w.mustVjail("exec", "serverA", "/bin/probe", "write-unmapped", "sethostname", "raw-socket", "mount-tmpfs")
+	for _, want := range []string{"write-unmapped: denied", "sethostname: denied", "raw-socket: allowed", "mount-tmpfs: allowed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("probe in serverA:\n%s\nwant a line %q", out, want)
+		}
+	}
+	if b, _ := os.ReadFile(unmapped); string(b) != "host\n" {
+		t.Errorf("host file changed to %q", b)
+	}
+
+	// Files the jail's root creates are root's on the host (idmapped).
+	w.mustVjail("exec", "serverA", "sh", "-c", "echo made > /tmp/made")
+	var st unix.Stat_t
+	if err := unix.Stat(filepath.Join(w.dir, "serverA/tmp/made"), &st); err != nil || st.Uid != 0 {
+		t.Errorf("file made by the jail's root: uid %d, %v; want 0", st.Uid, err)
+	}
+
+	if out := w.mustVjail("stop", "serverA"); out != "serverA: removed\n" {
+		t.Errorf("stop: %q", out)
+	}
+	if l := w.list(); len(l) != 0 {
+		t.Errorf("list after stop = %+v", l)
+	}
+	if m := mountsUnder(w.dir); m != "" {
+		t.Errorf("mounts left: %s", m)
+	}
+	if out := pgrep(t, "sleep 30"); out != "" {
+		t.Errorf("processes left: %s", out)
+	}
+}
+
+// hostUIDOf finds a process whose command line is cmdline and returns
+// its real uid on the host.
+func hostUIDOf(t *testing.T, w *world, cmdline string) string {
+	t.Helper()
+	pids := pgrep(t, cmdline)
+	for _, pid := range strings.Fields(pids) {
+		b, err := os.ReadFile("/proc/" + pid + "/status")
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if rest, ok := strings.CutPrefix(line, "Uid:"); ok {
+				return strings.Fields(rest)[0]
+			}
+		}
+	}
+	return ""
+}
+
+func pgrep(t *testing.T, cmdline string) string {
+	entries, _ := os.ReadDir("/proc")
+	var out []string
+	for _, e := range entries {
+		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err == nil && strings.ReplaceAll(strings.TrimRight(string(b), "\x00"), "\x00", " ") == cmdline {
+			out = append(out, e.Name())
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// TestAllowFlags checks the restrictions that allow.* lifts.
+func TestAllowFlags(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("a")
+	w.writeConf(fmt.Sprintf("path = %q; persist; vnet;\nlocked { }\nopen { allow.raw_sockets; allow.set_hostname; allow.mount; }\n", root))
+	w.mustVjail("start")
+	out := w.mustVjail("exec", "locked", "/bin/probe", "raw-socket", "sethostname", "mount-tmpfs")
+	for _, want := range []string{"raw-socket: denied", "sethostname: denied", "mount-tmpfs: denied"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("probe in locked:\n%s\nwant %q", out, want)
+		}
+	}
+	out = w.mustVjail("exec", "open", "/bin/probe", "raw-socket", "sethostname", "mount-tmpfs")
+	for _, want := range []string{"raw-socket: allowed", "sethostname: allowed", "mount-tmpfs: allowed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("probe in open:\n%s\nwant %q", out, want)
+		}
+	}
+	w.mustVjail("stop")
+}
+
+// TestExec checks exit status, users, and stdin passing.
+func TestExec(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("e")
+	w.writeConf(fmt.Sprintf("e { path = %q; persist; }\n", root))
+	w.mustVjail("start", "e")
+	if code, _, _ := w.vjail("", "exec", "e", "sh", "-c", "exit 7"); code != 7 {
+		t.Errorf("exec exit 7 = %d", code)
+	}
+	if out := w.mustVjail("exec", "-U", "www", "e", "id", "-u"); out != "80\n" {
+		t.Errorf("exec -U www id -u = %q", out)
+	}
+	if out := w.mustVjail("exec", "-l", "-U", "www", "e", "sh", "-c", "pwd; echo $USER $HOME"); out != "/tmp\nwww /tmp\n" {
+		t.Errorf("exec -l -U www = %q", out)
+	}
+	if code, _, errOut := w.vjail("", "exec", "e", "nonexistent"); code == 0 || !strings.Contains(errOut, "not found") {
+		t.Errorf("exec of a missing command = %d, %q", code, errOut)
+	}
+	if code, _, errOut := w.vjail("", "exec", "nojail", "true"); code != 1 || !strings.Contains(errOut, "not running") {
+		t.Errorf("exec in a jail that does not run = %d, %q", code, errOut)
+	}
+	// A jail without vnet shares the host's network stack.
+	out := w.mustVjail("exec", "e", "ip", "-o", "link")
+	hostLinks, _ := exec.Command("ip", "-o", "link").Output()
+	if strings.Count(out, "\n") != strings.Count(string(hostLinks), "\n") {
+		t.Errorf("links in a jail without vnet:\n%s\nwant the host's:\n%s", out, hostLinks)
+	}
+	w.mustVjail("stop", "e")
+}
+
+// TestCommands ports FreeBSD's jail_basic_test "commands": exec.prestart
+// and exec.poststart output with JID, JNAME and JPATH, exec.prestop output
+// exactly, by name.
+func TestCommands(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("basejail")
+	w.writeConf(fmt.Sprintf("exec.prestop = \"echo STOP\";\nexec.prestart = \"echo START\";\nexec.poststart = \"env\";\npersist;\nbasejail {}\npath = %q;\n", root))
+	out := w.mustVjail("start", "-q", "basejail")
+	for _, want := range []string{"START\n", "JID=1\n", "JNAME=basejail\n", "JPATH=" + root + "\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("start output:\n%s\nwant %q", out, want)
+		}
+	}
+	if strings.Contains(out, "created") {
+		t.Errorf("-q still printed created: %q", out)
+	}
+	if out := w.mustVjail("stop", "-q", "basejail"); out != "STOP\n" {
+		t.Errorf("stop -q output = %q, want %q", out, "STOP\n")
+	}
+}
+
+// TestJidNameSet ports jail_basic_test "jid_name_set".
+func TestJidNameSet(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("j")
+	w.writeConf(fmt.Sprintf("5309 { name = basejail; path = %q; persist; }\n", root))
+	if out := w.mustVjail("start", "5309"); !strings.Contains(out, "5309: created") {
+		t.Errorf("start 5309 = %q", out)
+	}
+	if l := w.list(); len(l) != 1 || l[0].JID != 5309 || l[0].Name != "basejail" {
+		t.Errorf("list = %+v, want jid 5309 named basejail", l)
+	}
+	// By JID, as jail -r `jls -j basejail jid` does.
+	if out := w.mustVjail("stop", "5309"); out != "5309: removed\n" {
+		t.Errorf("stop 5309 = %q", out)
+	}
+
+	w.writeConf(fmt.Sprintf("basejail { jid = 5310; path = %q; host.hostname = \"${name}\"; persist; }\n", root))
+	w.mustVjail("start", "basejail")
+	if l := w.list(); len(l) != 1 || l[0].JID != 5310 || l[0].Hostname != "basejail" {
+		t.Errorf("list = %+v, want jid 5310 with hostname basejail", l)
+	}
+	w.mustVjail("stop", "basejail")
+}
+
+// TestLifecycle: already exists, restart, a failing exec.start undoes
+// everything, non-persist jails end by themselves, dependencies.
+func TestLifecycle(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("l")
+	w.writeConf(fmt.Sprintf(`path = %q;
+a { persist; }
+b { persist; depend = a; }
+bad { exec.prestart = "echo PRE"; exec.poststop = "echo POST"; exec.start = "false"; persist; }
+once { exec.start = "true"; }
+skipped { depend = bad; persist; }
+`, root))
+	w.mustVjail("start", "b")
+	if l := w.list(); len(l) != 2 {
+		t.Errorf("start b (depends on a): list = %+v, want a and b", l)
+	}
+	if code, _, errOut := w.vjail("", "start", "a"); code != 1 || !strings.Contains(errOut, "a: already exists") {
+		t.Errorf("second start of a = %d, %q", code, errOut)
+	}
+	if out := w.mustVjail("restart", "a"); out != "a: removed\na: created\n" {
+		t.Errorf("restart a = %q", out)
+	}
+	code, out, errOut := w.vjail("", "start", "skipped")
+	if code != 1 || !strings.Contains(errOut, "bad: exec.start: false: failed with exit status 1") ||
+		!strings.Contains(errOut, "skipped: skipped (bad failed)") || out != "PRE\nPOST\n" {
+		t.Errorf("start skipped (depends on bad) = %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+	w.mustVjail("start", "once")
+	deadline := time.Now().Add(5 * time.Second)
+	for len(w.list()) != 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if l := w.list(); len(l) != 2 {
+		t.Errorf("a jail without persist whose exec.start ended should be gone: %+v", l)
+	}
+	// Stopping a stops b first, which depends on it.
+	if out := w.mustVjail("stop", "a"); out != "b: removed\na: removed\n" {
+		t.Errorf("stop a = %q, want b removed before a", out)
+	}
+}
+
+// TestConsole logs in through a pseudo-terminal, as a user at a terminal
+// would: vjail console's standard input is the slave of a pty the test
+// drives.
+func TestConsole(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("c")
+	w.writeConf(fmt.Sprintf("c { path = %q; persist; mount.devfs; }\n", root))
+	w.mustVjail("start", "c")
+	master, slavePath, err := console.NewPty()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	slave, err := os.OpenFile(slavePath, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slave.Close()
+	done := make(chan int)
+	go func() {
+		done <- Main([]string{"--state-dir", w.state, "-f", w.conf, "console", "c"}, slave, slave, slave)
+	}()
+	// The master is read in the background so that a missing answer fails
+	// the test after a while instead of blocking it.
+	var mu sync.Mutex
+	var got bytes.Buffer
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			mu.Lock()
+			got.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	output := func() string { mu.Lock(); defer mu.Unlock(); return got.String() }
+	readUntil := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(output(), want) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if !strings.Contains(output(), want) {
+			t.Fatalf("console output %q lacks %q", output(), want)
+		}
+	}
+	// login(1) flushes what was typed before the shell runs: wait for its
+	// prompt, as a user would.
+	readUntil("# ")
+	master.Write([]byte("tty; echo sum=$((40+2))\n"))
+	readUntil("sum=42")
+	if !strings.Contains(output(), "/dev/pts/0") {
+		t.Errorf("the shell's terminal is not the jail's own devpts: %q", output())
+	}
+	// busybox login(1) does not pass the shell's status on; console
+	// returns when the session ends.
+	master.Write([]byte("exit 3\n"))
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("console did not return after exit")
+	}
+	w.mustVjail("stop", "c")
+}
+
+// TestManyJails starts and stops 50 jails at once and checks nothing is
+// left.
+func TestManyJails(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("m")
+	var b strings.Builder
+	fmt.Fprintf(&b, "path = %q; persist; vnet; mount.devfs; exec.start = \"/bin/true\";\n", root)
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&b, "m%02d { }\n", i)
+	}
+	w.writeConf(b.String())
+	if out := w.mustVjail("start", "-q"); out != "" {
+		t.Logf("start: %s", out)
+	}
+	if l := w.list(); len(l) != 50 {
+		t.Fatalf("list shows %d jails, want 50", len(l))
+	}
+	w.mustVjail("stop", "-q")
+	if l := w.list(); len(l) != 0 {
+		t.Errorf("after stop, list shows %d jails", len(l))
+	}
+	entries, _ := os.ReadDir(w.state)
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".lock") {
+			t.Errorf("state left: %s", e.Name())
+		}
+	}
+}

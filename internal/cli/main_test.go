@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vjail/vjail/internal/host/linuxns"
+)
+
+// TestMain lets the test binary serve as the jails' init: the runtime
+// starts /proc/self/exe, which in a test is this binary.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == linuxns.InitArg {
+		os.Exit(linuxns.InitMain())
+	}
+	code := m.Run()
+	if leaks := leakedCgroups(); leaks != "" && code == 0 {
+		fmt.Fprintf(os.Stderr, "tests left cgroups behind: %s\n", leaks)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// leakedCgroups lists the cgroups of test state directories (vjail-HASH)
+// that still exist.
+func leakedCgroups() string {
+	var out []string
+	for _, root := range []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"} {
+		m, _ := filepath.Glob(filepath.Join(root, "vjail-*"))
+		out = append(out, m...)
+	}
+	return strings.Join(out, " ")
+}
