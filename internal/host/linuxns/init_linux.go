@@ -68,6 +68,9 @@ func InitMain() int {
 	}
 	parent.Write([]byte("ok"))
 	parent.Close()
+	// What setting up needed is garbage now; give it back to the kernel,
+	// since a host runs many inits.
+	debug.FreeOSMemory()
 	go in.reap()
 	in.serve(ln.(*net.UnixListener))
 	return 0
