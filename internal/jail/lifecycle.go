@@ -561,9 +561,18 @@ func (m *Manager) jailCommands(ctx context.Context, s *Spec, rec *state.Record, 
 			p.close()
 		}
 	}()
+	jailUser, uid, gid := s.JailUser, uint32(0), uint32(0)
+	if s.SystemJailUser && s.JailUser != "" {
+		// exec.system_jail_user: the user is the host's, by number.
+		cred, _, err := hostUser(s.JailUser)
+		if err != nil {
+			return fmt.Errorf("%s: %w", param, err)
+		}
+		jailUser, uid, gid = "#", cred.Uid, cred.Gid
+	}
 	for _, c := range cmds {
 		r := RunRequest{
-			Argv: c.Argv, User: s.JailUser, Env: os.Environ(), Clean: s.Clean,
+			Argv: c.Argv, User: jailUser, UID: uid, GID: gid, Env: os.Environ(), Clean: s.Clean,
 			Stdin: stdin, Stdout: out, Stderr: errOut, Background: c.Background, Timeout: s.ExecTimeout,
 		}
 		code, err := m.Backend.Run(ctx, rec, r)
