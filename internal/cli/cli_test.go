@@ -40,7 +40,7 @@ func TestConfigCheckSeed(t *testing.T) {
 		t.Errorf("config check seed stderr = %q, want it to contain %q", errOut, want)
 	}
 	code, out, _ = run(t, "", "-v", "config", "check", "-f", seedConf)
-	if code != 0 || !strings.Contains(out, "1 jails, valid") {
+	if code != 0 || !strings.Contains(out, "1 jail, valid") {
 		t.Errorf("config check -v = %d, %q", code, out)
 	}
 }

@@ -46,7 +46,11 @@ are reported as warnings and notes; with --strict, warnings are errors.`,
 				return exitError{exitFail}
 			}
 			if e.verbose {
-				fmt.Fprintf(e.stdout, "%s: %d jails, valid\n", l.describeFiles(), len(l.jails))
+				noun := "jails"
+				if len(l.jails) == 1 {
+					noun = "jail"
+				}
+				fmt.Fprintf(e.stdout, "%s: %d %s, valid\n", l.describeFiles(), len(l.jails), noun)
 			}
 			return nil
 		},

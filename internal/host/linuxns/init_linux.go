@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"unsafe"
 
 	"github.com/containerd/console"
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
@@ -36,6 +37,8 @@ func InitMain() int {
 	// heap target. It spends its life asleep in epoll and wait4.
 	runtime.GOMAXPROCS(1)
 	debug.SetGCPercent(20)
+	// What ps(1) in the jail shows for PID 1.
+	unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&[]byte("vjail-init\x00")[0])), 0, 0, 0)
 	// The kernel delivers a signal from inside the jail to its init only if
 	// the init handles it, and Go's default handlers would end it on
 	// SIGTERM. Catch and drop them; not SIG_IGN, which every command the
