@@ -44,6 +44,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == linuxns.InitArg {
 		return linuxns.InitMain()
 	}
+	if len(args) > 1 && args[0] == linuxns.FloorArg {
+		return linuxns.FloorMain(args[1:])
+	}
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := newRoot(e)
 	root.SetArgs(args)
@@ -89,6 +92,7 @@ Jails are described in jail.conf(5), FreeBSD's own language.`,
 	pf.StringVar(&e.stateDir, "state-dir", "", "where vjail keeps running jails' records and sockets (default $VJAIL_STATE_DIR or /run/vjail)")
 	root.AddCommand(newConfigCmd(e), newVersionCmd(e), newStartCmd(e), newStopCmd(e), newRestartCmd(e),
 		newExecCmd(e), newConsoleCmd(e), newListCmd(e))
+	root.AddCommand(platformCommands(e)...)
 	return root
 }
 

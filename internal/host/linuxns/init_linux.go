@@ -71,9 +71,6 @@ func InitMain() int {
 	}
 	parent.Write([]byte("ok"))
 	parent.Close()
-	// What setting up needed is garbage now; give it back to the kernel,
-	// since a host runs many inits.
-	debug.FreeOSMemory()
 	go in.reap()
 	in.serve(ln.(*net.UnixListener))
 	return 0
@@ -433,6 +430,10 @@ func (in *jailInit) handle(conn *net.UnixConn) {
 		in.mu.Unlock()
 		reply(conn, Response{}, -1)
 		unix.Kill(os.Getpid(), unix.SIGCHLD) // re-check for an empty jail
+		// What starting the jail needed is garbage now; give it back to
+		// the kernel, since a host runs many inits. Not before: start
+		// waits for the init while it works.
+		debug.FreeOSMemory()
 	case "kill":
 		// kill(-1) from PID 1 signals every process of the namespace but
 		// the init itself; a PID picks one process.

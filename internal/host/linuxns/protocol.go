@@ -86,3 +86,6 @@ type Response struct {
 // InitArg is the first argument that makes the vjail binary run as a
 // jail's init.
 const InitArg = "__vjail_init"
+
+// FloorArg makes the vjail binary run the benchmark floor's child.
+const FloorArg = "__vjail_floor"

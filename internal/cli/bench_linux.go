@@ -1,0 +1,442 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vjail/vjail/internal/host/linuxns"
+	"github.com/vjail/vjail/internal/jail"
+	"github.com/vjail/vjail/internal/state"
+)
+
+// platformCommands are the verbs only this platform has.
+func platformCommands(e *env) []*cobra.Command { return []*cobra.Command{newBenchCmd(e)} }
+
+func newBenchCmd(e *env) *cobra.Command {
+	var runs, jails int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "bench [--runs N] [--jails N] [--json]",
+		Short: "Measure jail start and stop latency and memory on this host",
+		Long: `Bench prints a table: the median and 90th percentile time to start and to
+stop a vnet jail that runs /bin/true, each as a whole vjail process, beside
+the floor measured in the same run (this binary re-executed in the same
+namespaces with the same id mapping, pivot_root into the same root, exec
+/bin/true) and, when installed, unshare(1) with chroot, bubblewrap, crun,
+lxc-execute and systemd-nspawn doing the same; then the host memory that
+each idle persist vnet jail costs (slab, kernel stacks, page tables and the
+PSS of its processes) measured over --jails jails. It needs root and
+busybox-static, and makes everything it uses under a temporary directory.`,
+		Example: "  vjail bench\n  vjail bench --runs 50 --jails 100 --json",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBench(e, runs, jails, asJSON)
+		},
+	}
+	cmd.Flags().IntVar(&runs, "runs", 30, "runs of each start measurement")
+	cmd.Flags().IntVar(&jails, "jails", 100, "idle persist vnet jails for the memory measurement")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// benchRow is one line of the latency table.
+type benchRow struct {
+	What     string  `json:"what"`
+	MedianMs float64 `json:"median_ms"`
+	P90Ms    float64 `json:"p90_ms"`
+	VsFloor  float64 `json:"vs_floor"`
+	Note     string  `json:"note,omitempty"`
+}
+
+// benchMemory is the memory an idle persist vnet jail costs the host.
+type benchMemory struct {
+	Jails          int     `json:"jails"`
+	SlabKiB        float64 `json:"slab_kib"`
+	KernelStackKiB float64 `json:"kernel_stack_kib"`
+	PageTablesKiB  float64 `json:"page_tables_kib"`
+	PssKiB         float64 `json:"pss_kib"`
+	TotalKiB       float64 `json:"total_kib"`
+}
+
+func runBench(e *env, runs, jails int, asJSON bool) error {
+	if os.Geteuid() != 0 {
+		return errors.New("bench runs jails: run it as root")
+	}
+	if _, err := os.Stat("/bin/busybox"); err != nil {
+		return errors.New("bench needs /bin/busybox (apt-get install busybox-static)")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "vjail-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	// Searchable by all: the floor's child, an unprivileged uid on the
+	// host, walks this path by name.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return err
+	}
+	root := filepath.Join(dir, "root")
+	if err := benchUserland(root); err != nil {
+		return err
+	}
+	// State on tmpfs, as the default /run/vjail is: fsync costs nothing there.
+	stateDir, err := os.MkdirTemp("/run", "vjail-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(stateDir)
+	conf := filepath.Join(dir, "jail.conf")
+	if err := os.WriteFile(conf, []byte(fmt.Sprintf("bench { path = %q; vnet; persist; exec.start = \"/bin/true\"; }\n", root)), 0o644); err != nil {
+		return err
+	}
+	vjail := func(args ...string) error {
+		all := append([]string{"--state-dir", stateDir, "-f", conf}, args...)
+		out, err := exec.Command(self, all...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("vjail %s: %v: %s", strings.Join(args, " "), err, out)
+		}
+		return nil
+	}
+	defer vjail("stop", "-q")
+	progress := func(what string) {
+		if !asJSON {
+			fmt.Fprintf(e.stderr, "measuring %s...\n", what)
+		}
+	}
+
+	progress("the floor")
+	// A whole process, as every other row is: this binary starts, re-execs
+	// itself into the namespaces, and the child pivots and runs /bin/true.
+	floor, err := measure(runs, func() error {
+		out, err := exec.Command(self, linuxns.FloorArg, root).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("floor: %v: %s", err, out)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	progress("vjail start and stop")
+	var starts, stops []time.Duration
+	for i := 0; i < runs; i++ {
+		t0 := time.Now()
+		if err := vjail("start", "-q", "bench"); err != nil {
+			return err
+		}
+		t1 := time.Now()
+		if err := vjail("stop", "-q", "bench"); err != nil {
+			return err
+		}
+		starts, stops = append(starts, t1.Sub(t0)), append(stops, time.Since(t1))
+	}
+	rows := []benchRow{
+		row("floor: process re-execs into the same namespaces and id map, pivot_root, /bin/true", floor, floor, "the vjail binary, doing only that"),
+		row("vjail start: vnet jail, exec.start /bin/true", starts, floor, "whole process: config, state, idmapped root, init"),
+		row("vjail stop", stops, floor, ""),
+	}
+	for _, c := range comparisons(dir, root) {
+		if _, err := exec.LookPath(c.bin); err != nil {
+			rows = append(rows, benchRow{What: c.what, Note: c.bin + " not installed"})
+			continue
+		}
+		progress(c.what)
+		if err := c.setup(); err != nil {
+			rows = append(rows, benchRow{What: c.what, Note: "setup failed: " + err.Error()})
+			continue
+		}
+		d, err := measure(runs, func() error {
+			out, err := exec.Command(c.argv[0], c.argv[1:]...).CombinedOutput()
+			if err != nil {
+				return fmt.Errorf("%v: %s", err, strings.TrimSpace(string(out)))
+			}
+			return nil
+		})
+		if err != nil {
+			rows = append(rows, benchRow{What: c.what, Note: "failed: " + firstLine(err.Error())})
+			continue
+		}
+		rows = append(rows, row(c.what, d, floor, c.note))
+	}
+
+	progress(fmt.Sprintf("the memory of %d idle persist vnet jails", jails))
+	mem, err := benchMem(e, self, dir, root, jails)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Runs    int         `json:"runs"`
+			Latency []benchRow  `json:"latency"`
+			Memory  benchMemory `json:"memory"`
+		}{runs, rows, mem})
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintf(tw, "START TO /bin/true (%d runs)\tMEDIAN\tP90\tVS FLOOR\tNOTE\n", runs)
+	for _, r := range rows {
+		if r.MedianMs == 0 {
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t%s\n", r.What, r.Note)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%.2f ms\t%.2f ms\t%.2fx\t%s\n", r.What, r.MedianMs, r.P90Ms, r.VsFloor, r.Note)
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "\nHOST MEMORY PER IDLE PERSIST VNET JAIL (%d jails)\n", mem.Jails)
+	tw = tabwriter.NewWriter(e.stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintf(tw, "slab\t%.0f KiB\n", mem.SlabKiB)
+	fmt.Fprintf(tw, "kernel stacks\t%.0f KiB\n", mem.KernelStackKiB)
+	fmt.Fprintf(tw, "page tables\t%.0f KiB\n", mem.PageTablesKiB)
+	fmt.Fprintf(tw, "processes (PSS)\t%.0f KiB\n", mem.PssKiB)
+	fmt.Fprintf(tw, "total\t%.0f KiB\n", mem.TotalKiB)
+	return tw.Flush()
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 100 {
+		s = s[:100] + "..."
+	}
+	return s
+}
+
+// benchUserland makes the smallest root that runs /bin/true, with what
+// nspawn wants to see of an OS tree.
+func benchUserland(root string) error {
+	for _, d := range []string{"bin", "etc", "proc", "dev", "sys", "tmp", "usr/lib"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			return err
+		}
+	}
+	b, err := os.ReadFile("/bin/busybox")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(root, "bin/busybox"), b, 0o755); err != nil {
+		return err
+	}
+	for _, c := range []string{"true", "sh"} {
+		if err := os.Symlink("busybox", filepath.Join(root, "bin", c)); err != nil {
+			return err
+		}
+	}
+	files := map[string]string{
+		"etc/os-release":     "ID=vjail-bench\nNAME=vjail-bench\n",
+		"usr/lib/os-release": "ID=vjail-bench\nNAME=vjail-bench\n",
+		"etc/passwd":         "root:x:0:0:root:/:/bin/sh\n",
+		"etc/group":          "root:x:0:\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// comparison is another tool doing the same work.
+type comparison struct {
+	what, bin, note string
+	argv            []string
+	setup           func() error
+}
+
+func comparisons(dir, root string) []comparison {
+	none := func() error { return nil }
+	bundle := filepath.Join(dir, "oci")
+	lxcConf := filepath.Join(dir, "lxc.conf")
+	return []comparison{
+		{what: "unshare(1) + chroot", bin: "unshare", setup: none,
+			argv: []string{"unshare", "--user", "--map-root-user", "--mount", "--pid", "--fork", "--uts", "--ipc", "--net", "--cgroup", "chroot", root, "/bin/true"},
+			note: "no pivot_root, no id range"},
+		{what: "bubblewrap", bin: "bwrap", setup: none,
+			argv: []string{"bwrap", "--unshare-all", "--bind", root, "/", "/bin/true"}, note: "keeps no state"},
+		{what: "crun", bin: "crun", setup: func() error { return ociBundle(bundle, root) },
+			argv: []string{"crun", "--cgroup-manager=disabled", "run", "--bundle", bundle, "vjail-bench"}},
+		{what: "lxc-execute", bin: "lxc-execute", setup: func() error {
+			return os.WriteFile(lxcConf, []byte(fmt.Sprintf("lxc.rootfs.path = dir:%s\nlxc.net.0.type = empty\nlxc.idmap = u 0 %d 65536\nlxc.idmap = g 0 %d 65536\nlxc.init.cmd = /bin/true\n", root, jail.FirstUID, jail.FirstUID)), 0o644)
+		}, argv: []string{"lxc-execute", "-n", "vjail-bench", "-f", lxcConf, "-P", dir, "--", "/bin/true"}},
+		{what: "systemd-nspawn", bin: "systemd-nspawn", setup: none,
+			argv: []string{"systemd-nspawn", "-q", "-D", root, "--register=no", "--private-network", "--keep-unit", "/bin/true"}},
+	}
+}
+
+// ociBundle writes a minimal OCI runtime bundle for crun that runs
+// /bin/true in root with the same namespaces as a vnet jail.
+func ociBundle(bundle, root string) error {
+	if err := os.MkdirAll(bundle, 0o755); err != nil {
+		return err
+	}
+	spec := map[string]any{
+		"ociVersion": "1.0.2",
+		"process": map[string]any{
+			"args": []string{"/bin/true"}, "cwd": "/", "user": map[string]int{"uid": 0, "gid": 0},
+			"env": []string{"PATH=/bin"},
+		},
+		"root":     map[string]any{"path": root, "readonly": false},
+		"mounts":   []any{},
+		"hostname": "bench",
+		"linux": map[string]any{
+			"namespaces": []map[string]string{
+				{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}, {"type": "user"},
+			},
+			"uidMappings": []map[string]int{{"containerID": 0, "hostID": jail.FirstUID, "size": 65536}},
+			"gidMappings": []map[string]int{{"containerID": 0, "hostID": jail.FirstUID, "size": 65536}},
+		},
+	}
+	b, err := json.Marshal(spec)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(bundle, "config.json"), b, 0o644)
+}
+
+func measure(runs int, f func() error) ([]time.Duration, error) {
+	var out []time.Duration
+	for i := 0; i < runs; i++ {
+		t0 := time.Now()
+		if err := f(); err != nil {
+			return nil, err
+		}
+		out = append(out, time.Since(t0))
+	}
+	return out, nil
+}
+
+func row(what string, d, floor []time.Duration, note string) benchRow {
+	med, p90 := quantile(d, 0.5), quantile(d, 0.9)
+	r := benchRow{What: what, MedianMs: ms(med), P90Ms: ms(p90), Note: note}
+	if f := quantile(floor, 0.5); f > 0 {
+		r.VsFloor = float64(med) / float64(f)
+	}
+	return r
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func quantile(d []time.Duration, q float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[int(q*float64(len(s)-1))]
+}
+
+// benchMem starts n idle persist vnet jails and measures what they add to
+// the kernel's slab, kernel stacks and page tables, and their processes'
+// PSS (a shared page counts once across all of them).
+func benchMem(e *env, self, dir, root string, n int) (benchMemory, error) {
+	stateDir, err := os.MkdirTemp("/run", "vjail-bench-mem-")
+	if err != nil {
+		return benchMemory{}, err
+	}
+	defer os.RemoveAll(stateDir)
+	conf := filepath.Join(dir, "mem.conf")
+	var b strings.Builder
+	fmt.Fprintf(&b, "path = %q; vnet; persist;\n", root)
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "m%d { }\n", i)
+	}
+	if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
+		return benchMemory{}, err
+	}
+	run := func(args ...string) error {
+		all := append([]string{"--state-dir", stateDir, "-f", conf}, args...)
+		out, err := exec.Command(self, all...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("vjail %s: %v: %s", strings.Join(args, " "), err, out)
+		}
+		return nil
+	}
+	defer run("stop", "-q")
+	time.Sleep(200 * time.Millisecond)
+	before, err := meminfo()
+	if err != nil {
+		return benchMemory{}, err
+	}
+	if err := run("start", "-q"); err != nil {
+		return benchMemory{}, err
+	}
+	time.Sleep(500 * time.Millisecond) // let the inits settle and return setup memory
+	after, err := meminfo()
+	if err != nil {
+		return benchMemory{}, err
+	}
+	sd, err := state.Open(stateDir)
+	if err != nil {
+		return benchMemory{}, err
+	}
+	recs, err := sd.List()
+	if err != nil {
+		return benchMemory{}, err
+	}
+	var pss float64
+	for _, r := range recs {
+		pss += smapsPss(r.InitPID)
+	}
+	per := func(key string) float64 { return (after[key] - before[key]) / float64(n) }
+	m := benchMemory{
+		Jails:          n,
+		SlabKiB:        per("Slab"),
+		KernelStackKiB: per("KernelStack"),
+		PageTablesKiB:  per("PageTables"),
+		PssKiB:         pss / float64(n),
+	}
+	m.TotalKiB = m.SlabKiB + m.KernelStackKiB + m.PageTablesKiB + m.PssKiB
+	return m, nil
+}
+
+// meminfo reads /proc/meminfo in KiB.
+func meminfo() (map[string]float64, error) {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[string]float64{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseFloat(strings.Fields(v)[0], 64)
+		if err == nil {
+			out[k] = n
+		}
+	}
+	return out, sc.Err()
+}
+
+// smapsPss is the proportional set size of pid in KiB.
+func smapsPss(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Pss:"); ok {
+			n, _ := strconv.ParseFloat(strings.Fields(rest)[0], 64)
+			return n
+		}
+	}
+	return 0
+}
