@@ -538,3 +538,60 @@ func TestManyJails(t *testing.T) {
 		}
 	}
 }
+
+// TestMounts checks the translated fstab lines: a nullfs (bind) mount
+// ro,noexec from a host directory the jail's root could not even walk to,
+// idmapped; tmpfs with a size; procfs; and a target reached through a
+// symlink that points out of the root, which must land inside it.
+func TestMounts(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("mnt")
+	shared := filepath.Join(w.dir, "shared")
+	if err := os.MkdirAll(shared, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(shared, "data"), "shared data\n")
+	if err := os.WriteFile(filepath.Join(shared, "tool"), []byte("#!/bin/sh\necho ran\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"mnt", "scratch", "etc/inside"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// /evil in the jail points at /etc: on the host that would be the
+	// host's /etc; inside the jail it is the jail's own.
+	if err := os.Symlink("/etc", filepath.Join(root, "evil")); err != nil {
+		t.Fatal(err)
+	}
+	w.writeConf(fmt.Sprintf(`m {
+	path = %[1]q; persist; mount.devfs; mount.procfs;
+	mount = "%[2]s %[1]s/mnt nullfs ro,noexec";
+	mount += "tmpfs %[1]s/scratch tmpfs rw,size=1m";
+	mount += "tmpfs %[1]s/evil/inside tmpfs rw";
+}
+`, root, shared))
+	w.mustVjail("start", "m")
+	if out := w.mustVjail("exec", "m", "cat", "/mnt/data"); out != "shared data\n" {
+		t.Errorf("cat /mnt/data = %q", out)
+	}
+	if out := w.mustVjail("exec", "m", "ls", "-ln", "/mnt/data"); !strings.Contains(out, " 0 ") {
+		t.Errorf("the bind mount is not idmapped: %q", out)
+	}
+	if code, _, _ := w.vjail("", "exec", "m", "sh", "-c", "echo x > /mnt/new"); code == 0 {
+		t.Error("wrote to a read-only nullfs mount")
+	}
+	if code, out, _ := w.vjail("", "exec", "m", "/mnt/tool"); code == 0 || strings.Contains(out, "ran") {
+		t.Errorf("ran a program from a noexec mount: %d %q", code, out)
+	}
+	out := w.mustVjail("exec", "m", "cat", "/proc/mounts")
+	for _, want := range []string{"tmpfs /scratch tmpfs rw,nosuid,nodev,relatime,size=1024k", "/mnt ", "tmpfs /etc/inside tmpfs", "proc /proc proc", "devpts /dev/pts devpts"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("/proc/mounts in the jail lacks %q:\n%s", want, out)
+		}
+	}
+	if m := mountsUnder("/etc"); m != "" {
+		t.Errorf("a mount escaped to the host's /etc: %s", m)
+	}
+	w.mustVjail("stop", "m")
+}

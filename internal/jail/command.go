@@ -17,22 +17,24 @@ type Command struct {
 // hands a command string to /bin/sh -c instead of splitting it into words.
 const shellMeta = "!\"$&'()*;<>?[\\]`{|}~"
 
-// ParseCommand turns an exec.* value into what jail(8) runs: a string with
-// a trailing "&" runs in the background (the "&" removed); a string with
-// shell metacharacters runs as `/bin/sh -c STRING`; any other string is
-// split into words at blanks and run directly.
+// ParseCommand turns an exec.* value into what jail(8) runs (command.c
+// run_command): it looks for the first shell metacharacter; with none, the
+// string is split into words at blanks and run directly; when that first
+// one is a final "&", the command runs in the background, the "&" removed;
+// any other makes the whole string, "&" included, run as `/bin/sh -c`, and
+// jail(8) waits for that shell.
 func ParseCommand(s string) Command {
 	c := Command{Text: s}
-	t := strings.TrimRight(s, " \t\n")
-	if strings.HasSuffix(t, "&") && !strings.HasSuffix(t, "&&") {
+	i := strings.IndexAny(s, shellMeta)
+	switch {
+	case i < 0:
+		c.Argv = strings.Fields(s)
+	case s[i] == '&' && i == len(s)-1:
 		c.Background = true
-		t = strings.TrimRight(strings.TrimSuffix(t, "&"), " \t\n")
+		c.Argv = strings.Fields(s[:i])
+	default:
+		c.Argv = []string{"/bin/sh", "-c", s}
 	}
-	if strings.ContainsAny(t, shellMeta) {
-		c.Argv = []string{"/bin/sh", "-c", t}
-		return c
-	}
-	c.Argv = strings.Fields(t)
 	return c
 }
 

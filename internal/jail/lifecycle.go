@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/user"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -153,7 +154,8 @@ func findCycle(specs []*Spec, preds map[string][]string) string {
 		for _, p := range preds[n] {
 			switch color[p] {
 			case grey:
-				return strings.Join(append(path, p), " -> ") + " is a cycle"
+				cycle := append(path[slices.Index(path, p):], p)
+				return strings.Join(cycle, " -> ") + " is a cycle"
 			case white:
 				if c := visit(p); c != "" {
 					return c

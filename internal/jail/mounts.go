@@ -39,10 +39,15 @@ func linuxMounts(s *Spec, fstabFiles []string) ([]linuxns.Mount, error) {
 		}
 	}
 	var out []linuxns.Mount
+	binds := 0
 	for _, m := range lines {
 		lm, err := translateMount(s.Path, m)
 		if err != nil {
 			return nil, err
+		}
+		if lm.Kind == "bind" {
+			lm.FD = binds
+			binds++
 		}
 		out = append(out, lm)
 	}
@@ -57,6 +62,9 @@ func linuxMounts(s *Spec, fstabFiles []string) ([]linuxns.Mount, error) {
 	}
 	return out, nil
 }
+
+// mountFlagOptions are the options that become mount flags on Linux.
+var mountFlagOptions = []string{"noexec", "nosuid", "nodev"}
 
 func translateMount(root string, m Mount) (linuxns.Mount, error) {
 	target, err := insidePath(root, m.Target)
@@ -82,13 +90,19 @@ func translateMount(root string, m Mount) (linuxns.Mount, error) {
 	case "tmpfs":
 		lm.Kind = "tmpfs"
 		for _, o := range opts {
-			if k, _, _ := strings.Cut(o, "="); !slices.Contains([]string{"size", "mode", "nr_inodes", "uid", "gid"}, k) {
+			if k, _, _ := strings.Cut(o, "="); !slices.Contains([]string{"size", "mode", "nr_inodes", "uid", "gid"}, k) && !slices.Contains(mountFlagOptions, o) {
 				return linuxns.Mount{}, fmt.Errorf("mount %q: tmpfs option %q is not supported on Linux", m.Line, o)
 			}
 		}
 		lm.Options = opts
 	case "nullfs", "bind":
 		lm.Kind = "bind"
+		for _, o := range opts {
+			if !slices.Contains(mountFlagOptions, o) {
+				return linuxns.Mount{}, fmt.Errorf("mount %q: nullfs option %q is not supported on Linux (ro, noexec, nosuid and nodev are)", m.Line, o)
+			}
+		}
+		lm.Options = opts
 		if !filepath.IsAbs(m.Source) {
 			return linuxns.Mount{}, fmt.Errorf("mount %q: the source of a nullfs mount must be an absolute host path", m.Line)
 		}

@@ -45,7 +45,7 @@ func TestLinuxMountsOrder(t *testing.T) {
 		{Kind: "bind", Source: "/usr/ports", Target: "/usr/ports", ReadOnly: true},
 		{Kind: "proc", Target: "/compat/linux/proc"},
 		{Kind: "sysfs", Target: "/compat/linux/sys"},
-		{Kind: "bind", Source: "/data", Target: "/data"},
+		{Kind: "bind", Source: "/data", Target: "/data", FD: 1}, // the second bind mount
 		{Kind: "devfs", Target: "/dev"},
 		{Kind: "fdescfs", Target: "/dev/fd"},
 		{Kind: "proc", Target: "/proc"},
@@ -147,7 +147,8 @@ func TestTranslateMount(t *testing.T) {
 		{"tmpfs /jails/a/tmp tmpfs ro,size=1m", linuxns.Mount{Kind: "tmpfs", Target: "/tmp", ReadOnly: true, Options: []string{"size=1m"}}, ""},
 		{"tmpfs /jails/a/tmp tmpfs defaults", linuxns.Mount{Kind: "tmpfs", Target: "/tmp"}, ""},
 		{"tmpfs /jails/a/tmp tmpfs", linuxns.Mount{Kind: "tmpfs", Target: "/tmp"}, ""},
-		{"tmpfs /jails/a/tmp tmpfs rw,noexec", linuxns.Mount{}, `tmpfs option "noexec" is not supported on Linux`},
+		{"tmpfs /jails/a/tmp tmpfs rw,noexec", linuxns.Mount{Kind: "tmpfs", Target: "/tmp", Options: []string{"noexec"}}, ""},
+		{"tmpfs /jails/a/tmp tmpfs rw,async", linuxns.Mount{}, `tmpfs option "async" is not supported on Linux`},
 		{"tmpfs /jails/a/tmp tmpfs inodes=5", linuxns.Mount{}, `tmpfs option "inodes=5" is not supported`},
 
 		// nullfs is a bind mount of an absolute host path.
@@ -201,7 +202,6 @@ func TestTranslateMount(t *testing.T) {
 // never dropped: a jail asking for a noexec mount must not get an
 // executable one.
 func TestTranslateMountNullfsOptions(t *testing.T) {
-	t.Skip(`BUG: mounts.go:67-76,90-95 collects options other than ro/rdonly/rw/defaults in opts but the nullfs case neither uses nor refuses them, so "/src /jails/a/src nullfs ro,noexec,nosuid" silently becomes a plain read-only bind mount (linuxns.Mount has Options, but the init's bind case ignores them too)`)
 	for _, opt := range []string{"noexec", "nosuid"} {
 		line := "/src /jails/a/src nullfs ro," + opt
 		m, _ := ParseFstabLine(line)

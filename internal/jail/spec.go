@@ -207,6 +207,32 @@ func ValidName(name string) error {
 	return nil
 }
 
+// unvis decodes the escapes fstab(5) fields use for blanks and
+// backslashes (strunvis(3)): \ooo in octal, \\ and \ followed by a blank.
+func unvis(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		if i+3 < len(s)+0 && isOctalDigit(s[i+1]) && isOctalDigit(s[i+2]) && isOctalDigit(s[i+3]) {
+			b.WriteByte((s[i+1]-'0')<<6 | (s[i+2]-'0')<<3 | (s[i+3] - '0'))
+			i += 3
+			continue
+		}
+		b.WriteByte(s[i+1])
+		i++
+	}
+	return b.String()
+}
+
+func isOctalDigit(c byte) bool { return c >= '0' && c <= '7' }
+
 // ParseFstabLine reads one fstab(5) line: source, target, type, options,
 // and the optional dump and pass numbers. Blank lines and comments give nil.
 func ParseFstabLine(line string) (*Mount, error) {
@@ -218,7 +244,7 @@ func ParseFstabLine(line string) (*Mount, error) {
 	if len(f) < 3 || len(f) > 6 {
 		return nil, fmt.Errorf("%q: an fstab line is SOURCE TARGET TYPE [OPTIONS [DUMP [PASS]]]", line)
 	}
-	m := &Mount{Source: f[0], Target: f[1], Type: f[2], Line: line}
+	m := &Mount{Source: unvis(f[0]), Target: unvis(f[1]), Type: f[2], Line: line}
 	if len(f) >= 4 {
 		m.Options = strings.Split(f[3], ",")
 	}
@@ -239,7 +265,7 @@ func SpecFromRecord(rec *state.Record) (*Spec, error) {
 	s, err := NewSpec(j)
 	if err != nil {
 		// Enough to remove it.
-		return &Spec{Block: rec.Name, Name: rec.Name, Path: rec.Path, Params: j, StopTimeout: DefaultStopTimeout}, nil
+		return &Spec{Block: j.Name, Name: rec.Name, Path: rec.Path, Params: j, StopTimeout: DefaultStopTimeout}, nil
 	}
 	return s, nil
 }

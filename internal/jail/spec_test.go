@@ -487,7 +487,6 @@ func TestParseFstabLine(t *testing.T) {
 // (and a tab as \011); jail(8) decodes the source and target of mount
 // lines with strunvis (command.c run_command, IP_MOUNT).
 func TestParseFstabLineEscapes(t *testing.T) {
-	t.Skip(`BUG: spec.go:212-224 ParseFstabLine splits fields but does not decode fstab(5) escapes, so "/host/My\040Docs" stays literal; jail(8) strunvis()es the source and target, giving "/host/My Docs"`)
 	line := `/host/My\040Docs /jails/a/my\011docs nullfs ro`
 	want := &Mount{Source: "/host/My Docs", Target: "/jails/a/my\tdocs", Type: "nullfs", Options: []string{"ro"}, Line: line}
 	got, err := ParseFstabLine(line)
@@ -563,7 +562,6 @@ func TestSpecFromRecordFallback(t *testing.T) {
 // messages ("10: removed"); the fallback spec should keep the record's
 // block as the good path does.
 func TestSpecFromRecordFallbackBlock(t *testing.T) {
-	t.Skip("BUG: spec.go:242 the fallback Spec sets Block: rec.Name even when rec.Block is set, so `vjail stop` of a jail whose recorded parameters no longer validate says \"web: removed\" instead of \"10: removed\" for block 10 named web")
 	rec := &state.Record{Name: "web", Block: "10", Path: "/jails/web", JID: 10}
 	got, err := SpecFromRecord(rec)
 	if err != nil {

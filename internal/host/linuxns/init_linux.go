@@ -95,11 +95,23 @@ func setupJail(cfg *InitConfig, parent *os.File) error {
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return fmt.Errorf("make mounts private: %w", err)
 	}
-	fds, err := recvFDs(parent, 2)
+	nbinds := 0
+	for _, m := range cfg.Mounts {
+		if m.Kind == "bind" {
+			nbinds++
+		}
+	}
+	fds, err := recvFDs(parent, 2+nbinds)
 	if err != nil {
 		return fmt.Errorf("receive root: %w", err)
 	}
 	tree, target := fds[0], fds[1]
+	bindFDs := fds[2:]
+	defer func() {
+		for _, fd := range bindFDs {
+			unix.Close(fd)
+		}
+	}()
 	if err := unix.MoveMount(tree, "", target, "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
 		return fmt.Errorf("attach idmapped root at %s: %w", cfg.Path, err)
 	}
@@ -109,7 +121,7 @@ func setupJail(cfg *InitConfig, parent *os.File) error {
 	root := os.NewFile(uintptr(tree), cfg.Path)
 	defer root.Close()
 	for _, m := range cfg.Mounts {
-		if err := mountInside(root, m); err != nil {
+		if err := mountInside(root, m, bindFDs); err != nil {
 			return fmt.Errorf("mount %s on %s: %w", m.Kind, m.Target, err)
 		}
 	}
@@ -147,7 +159,7 @@ func setupJail(cfg *InitConfig, parent *os.File) error {
 // mountInside performs one mount with its target resolved inside root.
 // The target directory (or file, for device binds) must exist in the
 // jail's tree; missing directories are created as root would.
-func mountInside(root *os.File, m Mount) error {
+func mountInside(root *os.File, m Mount, bindFDs []int) error {
 	switch m.Kind {
 	case "devfs":
 		return mountDevfs(root, m.Target)
@@ -160,27 +172,45 @@ func mountInside(root *os.File, m Mount) error {
 	}
 	defer target.Close()
 	dst := fdPath(target)
-	flags := uintptr(unix.MS_NOSUID | unix.MS_NODEV)
+	flags, data := mountOptions(m.Options)
+	if m.ReadOnly {
+		flags |= unix.MS_RDONLY
+	}
 	switch m.Kind {
 	case "proc":
 		return unix.Mount("proc", dst, "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
 	case "sysfs":
 		return unix.Mount("sysfs", dst, "sysfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC|unix.MS_RDONLY, "")
 	case "tmpfs":
-		if m.ReadOnly {
-			flags |= unix.MS_RDONLY
-		}
-		return unix.Mount("tmpfs", dst, "tmpfs", flags, strings.Join(m.Options, ","))
+		return unix.Mount("tmpfs", dst, "tmpfs", flags|unix.MS_NOSUID|unix.MS_NODEV, data)
 	case "bind":
-		if err := unix.Mount(m.Source, dst, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-			return err
+		// The parent cloned the source idmapped, with its flags set.
+		if m.FD < 0 || m.FD >= len(bindFDs) {
+			return fmt.Errorf("no tree received for %s", m.Source)
 		}
-		if m.ReadOnly {
-			return unix.Mount("", dst, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, "")
-		}
-		return nil
+		return unix.MoveMount(bindFDs[m.FD], "", int(target.Fd()), "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH)
 	}
 	return fmt.Errorf("unknown mount kind %q", m.Kind)
+}
+
+// mountOptions splits fstab options into mount flags (noexec, nosuid,
+// nodev) and the file system's own data ("size=64m,mode=1777").
+func mountOptions(opts []string) (uintptr, string) {
+	var flags uintptr
+	var data []string
+	for _, o := range opts {
+		switch o {
+		case "noexec":
+			flags |= unix.MS_NOEXEC
+		case "nosuid":
+			flags |= unix.MS_NOSUID
+		case "nodev":
+			flags |= unix.MS_NODEV
+		default:
+			data = append(data, o)
+		}
+	}
+	return flags, strings.Join(data, ",")
 }
 
 // openTarget opens path (absolute, inside the jail) under root without

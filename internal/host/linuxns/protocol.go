@@ -37,8 +37,12 @@ type Mount struct {
 	// Kind is proc, sysfs, tmpfs, bind, devfs (a minimal /dev) or fdescfs
 	// (the /dev/fd links).
 	Kind string `json:"kind"`
-	// Source is the host path of a bind mount.
+	// Source is the host path of a bind mount. The parent clones it
+	// (idmapped, with its flags) and sends it with the root: FD is its
+	// index among the file descriptors the init receives after the root's
+	// two.
 	Source string `json:"source,omitempty"`
+	FD     int    `json:"fd,omitempty"`
 	// Target is the path inside the jail, absolute.
 	Target   string   `json:"target"`
 	ReadOnly bool     `json:"read_only,omitempty"`

@@ -123,12 +123,32 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	}
 	cfgW.Close()
 
-	tree, err := idmappedTree(s.Config.Path, pid)
+	tree, err := idmappedTree(s.Config.Path, pid, 0)
 	if err != nil {
 		parentSync.Write([]byte("error: " + err.Error()))
 		return nil, err
 	}
 	defer unix.Close(tree)
+	// Bind mounts (nullfs) are cloned here too: the init may not be able
+	// to walk to their sources, and their files keep their ownership the
+	// same way as the root's.
+	var binds []int
+	defer func() {
+		for _, fd := range binds {
+			unix.Close(fd)
+		}
+	}()
+	for _, m := range s.Config.Mounts {
+		if m.Kind != "bind" {
+			continue
+		}
+		fd, err := idmappedTree(m.Source, pid, bindAttrs(m))
+		if err != nil {
+			parentSync.Write([]byte("error: " + err.Error()))
+			return nil, fmt.Errorf("mount %s on %s: %w", m.Source, m.Target, err)
+		}
+		binds = append(binds, fd)
+	}
 	// The init, root only of its own user namespace, may not be able to
 	// walk the host's path to the jail (a 0700 parent keeps unprivileged
 	// users out, and the init is one on the host). So the attachment point
@@ -140,7 +160,7 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		return nil, fmt.Errorf("open %s in the jail's mount namespace: %w", s.Config.Path, err)
 	}
 	defer unix.Close(target)
-	if err := unix.Sendmsg(int(parentSync.Fd()), []byte("root"), unix.UnixRights(tree, target), nil, 0); err != nil {
+	if err := unix.Sendmsg(int(parentSync.Fd()), []byte("root"), unix.UnixRights(append([]int{tree, target}, binds...)...), nil, 0); err != nil {
 		return nil, fmt.Errorf("send root to init: %w", err)
 	}
 
@@ -168,7 +188,7 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 // idmappedTree clones the mount of path as a detached tree and maps its
 // ownership through the user namespace of pid, so that the host's uid 0
 // is the jail's root and files keep their ordinary ownership on disk.
-func idmappedTree(path string, pid int) (int, error) {
+func idmappedTree(path string, pid int, attrs uint64) (int, error) {
 	userns, err := unix.Open(fmt.Sprintf("/proc/%d/ns/user", pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return -1, fmt.Errorf("open user namespace of init: %w", err)
@@ -178,7 +198,7 @@ func idmappedTree(path string, pid int) (int, error) {
 	if err != nil {
 		return -1, fmt.Errorf("clone mount of %s: %w", path, err)
 	}
-	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_IDMAP, Userns_fd: uint64(userns)}
+	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_IDMAP | attrs, Userns_fd: uint64(userns)}
 	if err := unix.MountSetattr(tree, "", unix.AT_EMPTY_PATH, &attr); err != nil {
 		unix.Close(tree)
 		fsType := "its file system"
@@ -189,6 +209,25 @@ func idmappedTree(path string, pid int) (int, error) {
 		return -1, fmt.Errorf("%w: %s (%s) cannot be mounted idmapped: %v; put jail roots on ext4, xfs, btrfs or tmpfs (Linux 6.3 or later), which can", ErrNoIdmap, path, fsType, err)
 	}
 	return tree, nil
+}
+
+// bindAttrs are the mount attributes of a bind mount's options.
+func bindAttrs(m Mount) uint64 {
+	var a uint64
+	if m.ReadOnly {
+		a |= unix.MOUNT_ATTR_RDONLY
+	}
+	for _, o := range m.Options {
+		switch o {
+		case "noexec":
+			a |= unix.MOUNT_ATTR_NOEXEC
+		case "nosuid":
+			a |= unix.MOUNT_ATTR_NOSUID
+		case "nodev":
+			a |= unix.MOUNT_ATTR_NODEV
+		}
+	}
+	return a
 }
 
 // ErrNoIdmap is returned when a jail's root cannot be mounted idmapped.
