@@ -90,7 +90,9 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	}
 	cmd := exec.Command(bin, InitArg)
 	cmd.Args[0] = "vjail-init: " + s.Config.Name
-	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
+	// One P and a small heap target from the first instruction: the init
+	// idles for the jail's life, and a host runs many.
+	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "GOMAXPROCS=1", "GOGC=25"}
 	cmd.Stdout, cmd.Stderr = s.Log, s.Log
 	cmd.ExtraFiles = []*os.File{cfgR, childSync, lnFile}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
