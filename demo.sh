@@ -35,7 +35,7 @@ mkdir -p "$demo/jails"
 chmod 700 "$demo"  # jail roots sit below a directory only root can enter
 
 say "Building vjail"
-run go build -o bin/vjail ./cmd/vjail
+run ./build.sh
 run bin/vjail version
 
 say "A userland under $demo/jails/serverA (the seed copies a machine; here, busybox)"

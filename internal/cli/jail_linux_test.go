@@ -253,6 +253,11 @@ func TestSeedJail(t *testing.T) {
 		t.Errorf("host file changed to %q", b)
 	}
 
+	// No descriptor of vjail's or of its caller reaches a command.
+	if out := w.mustVjail("exec", "serverA", "ls", "/proc/self/fd"); strings.Join(strings.Fields(out), " ") != "0 1 2 3" {
+		t.Errorf("descriptors in a command: %q, want 0 1 2 and ls's own 3", out)
+	}
+
 	// Files the jail's root creates are root's on the host (idmapped).
 	w.mustVjail("exec", "serverA", "sh", "-c", "echo made > /tmp/made")
 	var st unix.Stat_t
@@ -594,4 +599,131 @@ func TestMounts(t *testing.T) {
 		t.Errorf("a mount escaped to the host's /etc: %s", m)
 	}
 	w.mustVjail("stop", "m")
+}
+
+var staticVjail struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// staticBinary builds vjail as build.sh does, once per test run: only a
+// static binary can become the small idle init inside a jail.
+func staticBinary(t *testing.T) string {
+	staticVjail.once.Do(func() {
+		dir, err := os.MkdirTemp("", "vjail-static")
+		if err != nil {
+			staticVjail.err = err
+			return
+		}
+		staticVjail.path = filepath.Join(dir, "vjail")
+		cmd := exec.Command("../../build.sh", staticVjail.path)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			staticVjail.err = fmt.Errorf("build.sh: %v: %s", err, out)
+		}
+	})
+	if staticVjail.err != nil {
+		t.Fatal(staticVjail.err)
+	}
+	return staticVjail.path
+}
+
+// TestIdleInit runs jails through a static vjail binary: once started,
+// the init becomes the small C init, and everything still works through
+// it: exec with its status, the jail's restrictions, no descriptor of
+// vjail's reaching a command, a jail without persist ending with its last
+// process, and stop.
+func TestIdleInit(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("idle")
+	bin := staticBinary(t)
+	w.writeConf(fmt.Sprintf(`path = %q; mount.devfs; mount.procfs;
+p { persist; }
+np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
+`, root))
+	run := func(args ...string) (int, string) {
+		all := append([]string{"--state-dir", w.state, "-f", w.conf}, args...)
+		out, err := exec.Command(bin, all...).CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return code, string(out)
+	}
+	if code, out := run("start", "p", "np"); code != 0 {
+		t.Fatalf("start = %d: %s", code, out)
+	}
+	var initPID string
+	deadline := time.Now().Add(5 * time.Second)
+	for initPID == "" && time.Now().Before(deadline) {
+		for _, pid := range strings.Fields(pgrepPrefix("vjail-init __vjail_idle")) {
+			if b, _ := os.ReadFile("/proc/" + pid + "/cmdline"); strings.Contains(string(b), `"name":"p"`) {
+				initPID = pid
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if initPID == "" {
+		t.Fatal("the init of p did not become the idle init")
+	}
+	if anon := rollup(t, initPID, "Pss_Anon:"); anon > 256 {
+		t.Errorf("idle init Pss_Anon = %d KiB, want well under 256", anon)
+	}
+	if code, _ := run("exec", "p", "sh", "-c", "exit 9"); code != 9 {
+		t.Errorf("exec through the idle init: status %d, want 9", code)
+	}
+	if code, out := run("exec", "p", "/bin/probe", "raw-socket", "sethostname"); code != 0 ||
+		!strings.Contains(out, "raw-socket: denied") || !strings.Contains(out, "sethostname: denied") {
+		t.Errorf("restrictions through the idle init: %d %q", code, out)
+	}
+	if _, out := run("exec", "p", "ls", "/proc/self/fd"); strings.Fields(out)[len(strings.Fields(out))-1] != "3" {
+		t.Errorf("descriptors in a command: %q, want 0 1 2 3 (3 is ls's own)", out)
+	}
+	// np ends when its exec.start daemon does.
+	deadline = time.Now().Add(5 * time.Second)
+	var list string
+	for time.Now().Before(deadline) {
+		_, list = run("list")
+		if !strings.Contains(list, "np ") {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if strings.Contains(list, "np ") {
+		t.Errorf("a jail without persist outlived its last process:\n%s", list)
+	}
+	if code, out := run("stop", "p"); code != 0 || out != "p: removed\n" {
+		t.Errorf("stop p = %d %q", code, out)
+	}
+}
+
+// pgrepPrefix lists the pids whose command line starts with prefix.
+func pgrepPrefix(prefix string) string {
+	entries, _ := os.ReadDir("/proc")
+	var out []string
+	for _, e := range entries {
+		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err == nil && strings.HasPrefix(strings.ReplaceAll(string(b), "\x00", " "), prefix) {
+			out = append(out, e.Name())
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// rollup reads one field of /proc/PID/smaps_rollup in KiB.
+func rollup(t *testing.T, pid, field string) int {
+	b, err := os.ReadFile("/proc/" + pid + "/smaps_rollup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, field); ok {
+			var n int
+			fmt.Sscan(rest, &n)
+			return n
+		}
+	}
+	return -1
 }

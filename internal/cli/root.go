@@ -44,6 +44,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == linuxns.InitArg {
 		return linuxns.InitMain()
 	}
+	if len(args) > 0 && args[0] == linuxns.ServeArg {
+		return linuxns.ServeMain(args[1:])
+	}
 	if len(args) > 1 && args[0] == linuxns.FloorArg {
 		return linuxns.FloorMain(args[1:])
 	}

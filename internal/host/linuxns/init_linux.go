@@ -1,6 +1,7 @@
 package linuxns
 
 import (
+	"debug/elf"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,7 +51,22 @@ func InitMain() int {
 		}
 	}()
 
+	// The control socket must never reach a command the init starts: with
+	// it, a process in the jail could ask the init for anything. Nor may
+	// the jail's root ptrace the init or open its fds through /proc.
+	unix.CloseOnExec(fdListen)
+	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
+	// Whatever else vjail's caller left open is not the jail's business.
+	unix.CloseRange(fdListen+1, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	parent := os.NewFile(fdSync, "sync")
+	// The binary itself, for becoming the idle init and for serving
+	// requests later: once pivoted, the jail's root cannot name it.
+	exe, err := unix.Open("/proc/self/exe", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		parent.Write([]byte("error: open /proc/self/exe: " + err.Error()))
+		return 1
+	}
+	static := staticBinary() // while /proc is still the host's
 	cfg, err := readConfig()
 	if err == nil {
 		err = setupJail(cfg, parent)
@@ -59,12 +75,16 @@ func InitMain() int {
 		parent.Write([]byte("error: " + err.Error()))
 		return 1
 	}
-	ln, err := net.FileListener(os.NewFile(fdListen, "control"))
+	// lnFile keeps fd 5 itself open (an unreferenced *os.File would be
+	// closed by its finalizer): the idle init inherits it.
+	lnFile := os.NewFile(fdListen, "control")
+	ln, err := net.FileListener(lnFile)
 	if err != nil {
 		parent.Write([]byte("error: control socket: " + err.Error()))
 		return 1
 	}
 	in := newInit(cfg)
+	in.exe, in.ln, in.lnFile, in.static = exe, ln.(*net.UnixListener), lnFile, static
 	if err := in.startSpawner(); err != nil {
 		parent.Write([]byte("error: " + err.Error()))
 		return 1
@@ -72,8 +92,113 @@ func InitMain() int {
 	parent.Write([]byte("ok"))
 	parent.Close()
 	go in.reap()
-	in.serve(ln.(*net.UnixListener))
+	in.serve(in.ln)
+	// serve returns only when the init goes idle; wait for that.
+	select {}
+}
+
+// ServeArg makes the vjail binary serve one request for an idle jail.
+const ServeArg = "__vjail_serve"
+
+// ServeMain serves one request on fd 3 for a jail whose init has gone
+// idle (see idle_cgo_linux.go): a Go process forked inside the jail by
+// the small C init, with the jail's restrictions on what it starts.
+func ServeMain(args []string) int {
+	if len(args) != 1 {
+		return 2
+	}
+	var cfg InitConfig
+	if err := json.Unmarshal([]byte(args[0]), &cfg); err != nil {
+		return 2
+	}
+	runtime.GOMAXPROCS(1)
+	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
+	// The request connection (fd 3, wrapped below) and anything else must
+	// not reach the command this process starts.
+	unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
+	in := newInit(&cfg)
+	in.serving = true
+	if err := in.startSpawner(); err != nil {
+		return 1
+	}
+	go in.reap()
+	req := os.NewFile(3, "request")
+	conn, err := net.FileConn(req)
+	req.Close() // FileConn made its own copy
+	if err != nil {
+		return 1
+	}
+	in.handle(conn.(*net.UnixConn))
 	return 0
+}
+
+// goIdle turns the init into the small C init once the jail has started:
+// it stops taking requests, lets those under way finish, and re-executes
+// the binary as "__vjail_idle", keeping its pid (1), its children and the
+// control socket. From then on each request is served by a short-lived
+// "__vjail_serve" process.
+func (in *jailInit) goIdle() {
+	if !haveIdleInit || !in.static {
+		return
+	}
+	in.ln.SetUnlinkOnClose(false)
+	in.ln.Close()
+	in.inflight.Wait()
+	arg, err := json.Marshal(in.cfg)
+	if err != nil {
+		return
+	}
+	persist := "0"
+	if in.cfg.Persist {
+		persist = "1"
+	}
+	// Both stay open across this exec; the C init marks them
+	// close-on-exec again at once.
+	unix.Syscall(unix.SYS_FCNTL, fdListen, unix.F_SETFD, 0)
+	unix.Syscall(unix.SYS_FCNTL, uintptr(in.exe), unix.F_SETFD, 0)
+	argv := []string{"vjail-init", "__vjail_idle", fmt.Sprint(fdListen), fmt.Sprint(in.exe), persist, string(arg)}
+	err = execveat(in.exe, argv, []string{"PATH=/sbin:/bin:/usr/sbin:/usr/bin"})
+	runtime.KeepAlive(in.lnFile)
+	// Still here: stay the Go init.
+	fmt.Fprintf(os.Stderr, "vjail-init: go idle: %v\n", err)
+	unix.CloseOnExec(fdListen)
+	unix.CloseOnExec(in.exe)
+}
+
+// staticBinary reports whether this binary needs no ELF interpreter: a
+// dynamically linked one cannot be executed again inside a jail whose
+// root lacks the host's loader and C library, so it stays the Go init.
+func staticBinary() bool {
+	f, err := elf.Open("/proc/self/exe")
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return false
+		}
+	}
+	return true
+}
+
+// execveat runs the program open at fd (execveat(2) with AT_EMPTY_PATH).
+func execveat(fd int, argv, env []string) error {
+	empty, err := unix.BytePtrFromString("")
+	if err != nil {
+		return err
+	}
+	argvp, err := syscall.SlicePtrFromStrings(argv)
+	if err != nil {
+		return err
+	}
+	envp, err := syscall.SlicePtrFromStrings(env)
+	if err != nil {
+		return err
+	}
+	_, _, errno := unix.Syscall6(unix.SYS_EXECVEAT, uintptr(fd), uintptr(unsafe.Pointer(empty)),
+		uintptr(unsafe.Pointer(&argvp[0])), uintptr(unsafe.Pointer(&envp[0])), unix.AT_EMPTY_PATH, 0)
+	return errno
 }
 
 func readConfig() (*InitConfig, error) {
@@ -316,6 +441,18 @@ type jailInit struct {
 	started bool
 
 	spawn chan spawnJob
+
+	// exe is the vjail binary, ln the control socket, inflight the
+	// requests being served: goIdle needs all three.
+	exe      int
+	ln       *net.UnixListener
+	lnFile   *os.File
+	inflight sync.WaitGroup
+	// static is set when the binary can run again inside the jail.
+	static bool
+	// serving is set in a "__vjail_serve" process, which serves one
+	// request and must not act as the jail's init.
+	serving bool
 }
 
 func newInit(cfg *InitConfig) *jailInit {
@@ -398,7 +535,7 @@ func (in *jailInit) reap() {
 			}
 			if err == unix.ECHILD {
 				in.mu.Lock()
-				done := in.started && !in.cfg.Persist
+				done := in.started && !in.cfg.Persist && !in.serving
 				in.mu.Unlock()
 				if done {
 					os.Exit(0)
@@ -428,7 +565,11 @@ func (in *jailInit) serve(ln *net.UnixListener) {
 			}
 			continue
 		}
-		go in.handle(conn)
+		in.inflight.Add(1)
+		go func() {
+			defer in.inflight.Done()
+			in.handle(conn)
+		}()
 	}
 }
 
@@ -460,10 +601,9 @@ func (in *jailInit) handle(conn *net.UnixConn) {
 		in.mu.Unlock()
 		reply(conn, Response{}, -1)
 		unix.Kill(os.Getpid(), unix.SIGCHLD) // re-check for an empty jail
-		// What starting the jail needed is garbage now; give it back to
-		// the kernel, since a host runs many inits. Not before: start
-		// waits for the init while it works.
-		debug.FreeOSMemory()
+		if !in.serving {
+			go in.goIdle()
+		}
 	case "kill":
 		// kill(-1) from PID 1 signals every process of the namespace but
 		// the init itself; a PID picks one process.

@@ -7,6 +7,12 @@ import "errors"
 // InitMain is only for Linux.
 func InitMain() int { return 1 }
 
+// ServeArg names the request-serving mode, which only Linux has.
+const ServeArg = "__vjail_serve"
+
+// ServeMain is only for Linux.
+func ServeMain([]string) int { return 1 }
+
 // FloorMain is only for Linux.
 func FloorMain([]string) int { return 1 }
 
