@@ -65,6 +65,8 @@ sed 's/^/    /' "$demo/jail_serverA_console.log"
 
 say "Running jails, as jls shows them"
 run bin/vjail list
+echo "serverA's init on the host, idle now (RSS in KiB, mostly pages shared with every other jail's):"
+ps -o pid,rss,args -p "$(pgrep -f 'vjail-init __vjail_idle' | head -1)" | cut -c1-60
 
 say "Inside serverA: its own hostname, processes and network stack"
 run bin/vjail exec serverA hostname
