@@ -727,3 +727,35 @@ func rollup(t *testing.T, pid, field string) int {
 	}
 	return -1
 }
+
+// TestCgroupV1 runs a jail on a cgroup v1 hierarchy, as on a host without
+// cgroup v2: its processes are tracked, counted and all killed on stop.
+func TestCgroupV1(t *testing.T) {
+	if _, err := os.Stat("/sys/fs/cgroup/pids/cgroup.procs"); err != nil {
+		t.Fatal("this test needs the cgroup v1 pids hierarchy at /sys/fs/cgroup/pids, as this machine has")
+	}
+	t.Setenv("VJAIL_CGROUP_ROOT", "/sys/fs/cgroup/pids")
+	w := newWorld(t)
+	root := w.userland("v1")
+	w.writeConf(fmt.Sprintf("v1 { path = %q; persist; mount.devfs; }\n", root))
+	w.mustVjail("start", "v1")
+	w.mustVjail("exec", "v1", "sh", "-c", "sleep 60 >/dev/null 2>&1 &")
+	cg, _ := filepath.Glob("/sys/fs/cgroup/pids/vjail-*/v1")
+	if l := w.list(); len(l) != 1 || l[0].PIDs != 2 {
+		procs, _ := os.ReadFile(filepath.Join(cg[0], "cgroup.procs"))
+		t.Errorf("list = %+v, want v1 with 2 processes (cgroup.procs: %q, sleep: %s)", l, procs, pgrep(t, "sleep 60"))
+	}
+	if len(cg) != 1 {
+		t.Fatalf("cgroup of v1 on the pids hierarchy: %v", cg)
+	}
+	w.mustVjail("stop", "v1")
+	if _, err := os.Stat(cg[0]); err == nil {
+		t.Errorf("cgroup %s left after stop", cg[0])
+	}
+	if m, _ := filepath.Glob("/sys/fs/cgroup/pids/vjail-*"); len(m) > 0 {
+		t.Errorf("cgroup parent left after stop: %v", m)
+	}
+	if out := pgrep(t, "sleep 60"); out != "" {
+		t.Errorf("processes left: %s", out)
+	}
+}

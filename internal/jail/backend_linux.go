@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,15 +26,17 @@ import (
 // init, and DESIGN notes there.
 type linuxBackend struct {
 	dir *state.Dir
-	// cgroupParent is the cgroup v2 directory under which each jail gets
-	// one of its own: it finds, counts and kills a jail's processes even
-	// when vjail was killed half-way.
+	// cgroupParent is the cgroup directory under which each jail gets one
+	// of its own: it finds, counts and kills a jail's processes even when
+	// vjail was killed half-way. cgroupV1 is set on a host without a
+	// cgroup v2 hierarchy.
 	cgroupParent string
+	cgroupV1     bool
 }
 
 // NewBackend returns the Linux backend for jails recorded in dir.
 func NewBackend(dir *state.Dir) (Backend, error) {
-	root, err := cgroup2Root()
+	root, v1, err := cgroupRoot()
 	if err != nil {
 		return nil, err
 	}
@@ -44,21 +47,36 @@ func NewBackend(dir *state.Dir) (Backend, error) {
 		sum := sha256.Sum256([]byte(filepath.Clean(dir.Path)))
 		name = fmt.Sprintf("vjail-%x", sum[:4])
 	}
-	return &linuxBackend{dir: dir, cgroupParent: filepath.Join(root, name)}, nil
+	return &linuxBackend{dir: dir, cgroupParent: filepath.Join(root, name), cgroupV1: v1}, nil
 }
 
-// cgroup2Root finds the cgroup v2 hierarchy: /sys/fs/cgroup on a unified
-// host, /sys/fs/cgroup/unified on a hybrid one.
-func cgroup2Root() (string, error) {
-	for _, p := range []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"} {
-		if _, err := os.Stat(filepath.Join(p, "cgroup.procs")); err == nil {
-			var st unix.Statfs_t
-			if unix.Statfs(p, &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC {
-				return p, nil
-			}
+// EnvCgroupRoot names the environment variable that picks the cgroup
+// hierarchy for jails' cgroups (a v2 mount or a v1 one such as
+// /sys/fs/cgroup/pids).
+const EnvCgroupRoot = "VJAIL_CGROUP_ROOT"
+
+// cgroupRoot finds the hierarchy for jails' cgroups: $VJAIL_CGROUP_ROOT,
+// else cgroup v2 (/sys/fs/cgroup on a unified host, /sys/fs/cgroup/unified
+// on a hybrid one), else a cgroup v1 hierarchy (pids, then freezer, then
+// memory) on a host that has only v1.
+func cgroupRoot() (root string, v1 bool, err error) {
+	candidates := []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified", "/sys/fs/cgroup/pids", "/sys/fs/cgroup/freezer", "/sys/fs/cgroup/memory"}
+	if env := os.Getenv(EnvCgroupRoot); env != "" {
+		candidates = []string{env}
+	}
+	for _, p := range candidates {
+		var st unix.Statfs_t
+		if _, err := os.Stat(filepath.Join(p, "cgroup.procs")); err != nil || unix.Statfs(p, &st) != nil {
+			continue
+		}
+		switch st.Type {
+		case unix.CGROUP2_SUPER_MAGIC:
+			return p, false, nil
+		case unix.CGROUP_SUPER_MAGIC:
+			return p, true, nil
 		}
 	}
-	return "", errors.New("no cgroup v2 hierarchy at /sys/fs/cgroup or /sys/fs/cgroup/unified: vjail needs one to track a jail's processes")
+	return "", false, fmt.Errorf("no cgroup hierarchy among %s: vjail needs one to track a jail's processes", strings.Join(candidates, ", "))
 }
 
 func (b *linuxBackend) Prepare(s *Spec, rec *state.Record) error {
@@ -111,9 +129,16 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (
 		VNet: s.VNet, Persist: s.Persist, Mounts: mounts,
 	}
 	cfg.DropCaps, cfg.DenySyscalls = restrictions(s)
-	init, err := linuxns.Spawn(ctx, linuxns.SpawnSpec{
-		Config: cfg, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log,
-	})
+	spec := linuxns.SpawnSpec{Config: cfg, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log}
+	if b.cgroupV1 {
+		// cgroup v1 cannot take a process at birth (CLONE_INTO_CGROUP):
+		// the init joins before it is let go; its children follow it.
+		spec.CgroupFD = -1
+		spec.Join = func(pid int) error {
+			return os.WriteFile(filepath.Join(rec.Cgroup, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0)
+		}
+	}
+	init, err := linuxns.Spawn(ctx, spec)
 	if err != nil {
 		if tail := logTail(b.logPath(s.Name)); tail != "" {
 			err = fmt.Errorf("%w (init said: %s)", err, tail)
@@ -266,7 +291,7 @@ func (b *linuxBackend) Procs(rec *state.Record) (int, error) {
 func (b *linuxBackend) Destroy(ctx context.Context, rec *state.Record) error {
 	var errs []error
 	if rec.Cgroup != "" {
-		if err := killCgroup(ctx, rec.Cgroup); err != nil {
+		if err := killCgroup(ctx, rec.Cgroup, b.cgroupV1); err != nil {
 			errs = append(errs, err)
 		}
 		// The shared parent goes with its last jail; EBUSY while others run.
@@ -283,16 +308,29 @@ func (b *linuxBackend) Destroy(ctx context.Context, rec *state.Record) error {
 }
 
 // killCgroup kills every process in cgroup dir and removes it; absent is
-// success.
-func killCgroup(ctx context.Context, dir string) error {
+// success. cgroup v2 kills them at once (cgroup.kill); on v1 each is
+// killed until none is left (the pid namespace dies with its init, so
+// none can escape by forking).
+func killCgroup(ctx context.Context, dir string, v1 bool) error {
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if err := os.WriteFile(filepath.Join(dir, "cgroup.kill"), []byte("1"), 0); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("kill cgroup %s: %w", dir, err)
+	if !v1 {
+		if err := os.WriteFile(filepath.Join(dir, "cgroup.kill"), []byte("1"), 0); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("kill cgroup %s: %w", dir, err)
+		}
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
+		if v1 {
+			if b, err := os.ReadFile(filepath.Join(dir, "cgroup.procs")); err == nil {
+				for _, f := range strings.Fields(string(b)) {
+					if pid, err := strconv.Atoi(f); err == nil {
+						unix.Kill(pid, unix.SIGKILL)
+					}
+				}
+			}
+		}
 		err := unix.Rmdir(dir)
 		if err == nil || errors.Is(err, unix.ENOENT) {
 			return nil

@@ -25,8 +25,11 @@ type SpawnSpec struct {
 	// UIDBase is the host uid and gid that the jail's root maps to; the
 	// jail's ids 0..IDRange-1 map to UIDBase.. on the host.
 	UIDBase uint32
-	// CgroupFD is an open directory of the cgroup the init is born in.
+	// CgroupFD is an open directory of the cgroup (v2) the init is born
+	// in, or -1; Join, if set, puts the started init into its cgroup (v1)
+	// before the init goes on.
 	CgroupFD int
+	Join     func(pid int) error
 	// Socket is the path of the control socket to create.
 	Socket string
 	// Log receives the init's own error output.
@@ -117,6 +120,12 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 			unix.Kill(pid, unix.SIGKILL)
 		}
 	}()
+	if s.Join != nil {
+		// The init waits for its configuration: it has no children yet.
+		if err := s.Join(pid); err != nil {
+			return nil, fmt.Errorf("cgroup: %w", err)
+		}
+	}
 	cfgR.Close()
 	childSync.Close()
 
