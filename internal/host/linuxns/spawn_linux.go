@@ -217,7 +217,7 @@ func idmappedTree(path string, pid int, attrs uint64) (int, error) {
 		if unix.Statfs(path, &st) == nil {
 			fsType = fmt.Sprintf("file system type 0x%x", st.Type)
 		}
-		return -1, fmt.Errorf("%w: %s (%s) cannot be mounted idmapped: %v; put jail roots on ext4, xfs, btrfs or tmpfs (Linux 6.3 or later), which can", ErrNoIdmap, path, fsType, err)
+		return -1, fmt.Errorf("%w: %s (%s) cannot be mounted idmapped: %v; put jail roots on ext4, xfs, btrfs or tmpfs (Linux 6.3 or later), for instance an ext4 image on the storage you have: truncate -s 20G /srv/jails.img; mkfs.ext4 /srv/jails.img; mount -o loop /srv/jails.img /jails", ErrNoIdmap, path, fsType, err)
 	}
 	return tree, nil
 }
