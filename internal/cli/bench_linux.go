@@ -105,14 +105,7 @@ func runBench(e *env, runs, jails int, asJSON bool) error {
 	if err := os.WriteFile(conf, []byte(fmt.Sprintf("bench { path = %q; vnet; persist; exec.start = \"/bin/true\"; }\n", root)), 0o644); err != nil {
 		return err
 	}
-	vjail := func(args ...string) error {
-		all := append([]string{"--state-dir", stateDir, "-f", conf}, args...)
-		out, err := exec.Command(self, all...).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("vjail %s: %v: %s", strings.Join(args, " "), err, out)
-		}
-		return nil
-	}
+	vjail := vjailRunner(self, stateDir, conf)
 	defer vjail("stop", "-q")
 	progress := func(what string) {
 		if !asJSON {
@@ -207,6 +200,19 @@ func runBench(e *env, runs, jails int, asJSON bool) error {
 	fmt.Fprintf(tw, "processes (PSS)\t%.0f KiB\n", mem.PssKiB)
 	fmt.Fprintf(tw, "total\t%.0f KiB\n", mem.TotalKiB)
 	return tw.Flush()
+}
+
+// vjailRunner runs this binary as a whole process on one state directory
+// and configuration, as an administrator would.
+func vjailRunner(self, stateDir, conf string) func(args ...string) error {
+	return func(args ...string) error {
+		all := append([]string{"--state-dir", stateDir, "-f", conf}, args...)
+		out, err := exec.Command(self, all...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("vjail %s: %v: %s", strings.Join(args, " "), err, out)
+		}
+		return nil
+	}
 }
 
 func firstLine(s string) string {
@@ -358,14 +364,7 @@ func benchMem(e *env, self, dir, root string, n int) (benchMemory, error) {
 	if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
 		return benchMemory{}, err
 	}
-	run := func(args ...string) error {
-		all := append([]string{"--state-dir", stateDir, "-f", conf}, args...)
-		out, err := exec.Command(self, all...).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("vjail %s: %v: %s", strings.Join(args, " "), err, out)
-		}
-		return nil
-	}
+	run := vjailRunner(self, stateDir, conf)
 	defer run("stop", "-q")
 	time.Sleep(200 * time.Millisecond)
 	before, err := meminfo()

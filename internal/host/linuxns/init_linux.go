@@ -52,8 +52,11 @@ func InitMain() int {
 	}()
 
 	// The control socket must never reach a command the init starts: with
-	// it, a process in the jail could ask the init for anything. Nor may
-	// the jail's root ptrace the init or open its fds through /proc.
+	// it, a process in the jail could ask the init for anything. Not
+	// dumpable keeps the jail's other users from ptrace and /proc/1/fd;
+	// the jail's root, whose user namespace the init shares, is not kept
+	// out that way (see the security issue: the init belongs in a parent
+	// user namespace).
 	unix.CloseOnExec(fdListen)
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
 	// Whatever else vjail's caller left open is not the jail's business.
@@ -159,10 +162,17 @@ func (in *jailInit) goIdle() {
 	argv := []string{"vjail-init", "__vjail_idle", fmt.Sprint(fdListen), fmt.Sprint(in.exe), persist, string(arg)}
 	err = execveat(in.exe, argv, []string{"PATH=/sbin:/bin:/usr/sbin:/usr/bin"})
 	runtime.KeepAlive(in.lnFile)
-	// Still here: stay the Go init.
+	// Still here: stay the Go init, taking requests again.
 	fmt.Fprintf(os.Stderr, "vjail-init: go idle: %v\n", err)
 	unix.CloseOnExec(fdListen)
 	unix.CloseOnExec(in.exe)
+	ln, err := net.FileListener(in.lnFile)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "vjail-init: control socket: %v\n", err)
+		return
+	}
+	in.ln = ln.(*net.UnixListener)
+	go in.serve(in.ln)
 }
 
 // staticBinary reports whether this binary needs no ELF interpreter: a
