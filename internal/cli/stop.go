@@ -80,8 +80,19 @@ func (e *env) stopSpecs(m *jail.Manager, names []string) ([]*jail.Spec, error) {
 		out = append(out, s)
 	}
 	if len(names) == 0 {
+		// Every running jail; what ended by itself is only cleared.
+		running, err := m.List(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		alive := map[string]bool{}
+		for _, st := range running {
+			alive[st.Name] = true
+		}
 		for _, r := range recs {
-			add(r)
+			if alive[r.Name] || r.Phase != state.Running {
+				add(r)
+			}
 		}
 		return out, errors.Join(errs...)
 	}
