@@ -759,3 +759,69 @@ func TestCgroupV1(t *testing.T) {
 		t.Errorf("processes left: %s", out)
 	}
 }
+
+// hostNamespace is a network namespace the test makes to play the host:
+// vjail runs inside it (through the static binary), so that links the
+// test creates and moves never touch the machine's own.
+func hostNamespace(t *testing.T) string {
+	t.Helper()
+	name := fmt.Sprintf("vjt-%d", time.Now().UnixNano()%1_000_000_000)
+	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add: %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", name).Run() })
+	return name
+}
+
+// inNS runs a command in the network namespace ns. nsenter, not `ip netns
+// exec`, which would also give it a new /sys without the cgroup mounts.
+func inNS(t *testing.T, ns string, argv ...string) (string, error) {
+	t.Helper()
+	out, err := exec.Command("nsenter", append([]string{"--net=/run/netns/" + ns}, argv...)...).CombinedOutput()
+	return string(out), err
+}
+
+// TestVnetInterface is the seed's first way to connect a jail: a host
+// link (here "em1", one end of a veth pair in a namespace playing the host) moves into the
+// jail with vnet.interface and comes back, with its name and state, when
+// the jail stops.
+func TestVnetInterface(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("nic")
+	bin := staticBinary(t)
+	ns := hostNamespace(t)
+	// A veth pair stands for the NIC and the LAN behind it.
+	if out, err := inNS(t, ns, "ip", "link", "add", "em1", "type", "veth", "peer", "name", "lan1"); err != nil {
+		t.Fatalf("add em1: %v: %s", err, out)
+	}
+	if out, err := inNS(t, ns, "ip", "link", "set", "em1", "up"); err != nil {
+		t.Fatalf("set em1 up: %v: %s", err, out)
+	}
+	w.writeConf(fmt.Sprintf("nic { path = %q; persist; vnet; vnet.interface = em1; }\n", root))
+	vjail := func(args ...string) (string, error) {
+		return inNS(t, ns, append([]string{bin, "--state-dir", w.state, "-f", w.conf}, args...)...)
+	}
+	t.Cleanup(func() { vjail("stop") })
+	if out, err := vjail("start", "nic"); err != nil {
+		t.Fatalf("start: %v: %s", err, out)
+	}
+	if out, _ := inNS(t, ns, "ip", "-o", "link"); strings.Contains(out, "em1") {
+		t.Errorf("em1 is still on the host while lent to the jail:\n%s", out)
+	}
+	if out, err := vjail("exec", "nic", "ip", "-o", "link"); err != nil || !strings.Contains(out, "em1") {
+		t.Errorf("links in the jail: %v\n%s\nwant em1", err, out)
+	}
+	if out, err := vjail("stop", "nic"); err != nil || out != "nic: removed\n" {
+		t.Fatalf("stop: %v: %q", err, out)
+	}
+	out, _ := inNS(t, ns, "ip", "-o", "link", "show", "em1")
+	if !strings.Contains(out, "em1") || !strings.Contains(out, "UP") {
+		t.Errorf("em1 after stop: %q, want it back on the host and up", out)
+	}
+	if out, err := vjail("start", "nic"); err != nil {
+		t.Errorf("start again with the returned em1: %v: %s", err, out)
+	}
+	if out, err := vjail("stop", "nic"); err != nil {
+		t.Errorf("stop again: %v: %s", err, out)
+	}
+}

@@ -40,6 +40,9 @@ type Backend interface {
 	Destroy(ctx context.Context, rec *state.Record) error
 	// Addresses lists the jail's network addresses, for `vjail list`.
 	Addresses(rec *state.Record) []string
+	// ReturnInterfaces hands the host links lent to the jail back to the
+	// host, under their own names and up if they were.
+	ReturnInterfaces(rec *state.Record) error
 	// Exists reports whether path names a file in the jail, resolved
 	// inside its root (a symlink cannot lead the lookup out of it).
 	Exists(rec *state.Record, path string) bool

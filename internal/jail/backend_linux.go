@@ -148,14 +148,58 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (
 	rec.InitPID, rec.InitStart = init.PID, init.StartTime
 	for _, ifname := range s.VNetInterfaces {
 		link, err := netlink.LinkByName(ifname)
-		if err == nil {
-			err = netlink.LinkSetNsPid(link, init.PID)
-		}
 		if err != nil {
-			return fmt.Errorf("vnet.interface %s: %w", ifname, err)
+			return fmt.Errorf("vnet.interface %s: %w (is it a link of this host, not already lent to another jail?)", ifname, err)
 		}
+		up := link.Attrs().Flags&net.FlagUp != 0
+		if err := netlink.LinkSetNsPid(link, init.PID); err != nil {
+			return fmt.Errorf("vnet.interface %s: move into the jail: %w", ifname, err)
+		}
+		rec.Interfaces = append(rec.Interfaces, state.Interface{Name: ifname, Up: up})
 	}
 	return nil
+}
+
+// ReturnInterfaces moves each lent link from the jail's network namespace
+// back into vjail's own, explicitly: left to the kernel, a physical NIC
+// would come back only once the namespace is torn down, and a virtual one
+// would be destroyed with it.
+func (b *linuxBackend) ReturnInterfaces(rec *state.Record) error {
+	if len(rec.Interfaces) == 0 || !b.Alive(rec) {
+		return nil
+	}
+	jailNS, err := netns.GetFromPid(rec.InitPID)
+	if err != nil {
+		return fmt.Errorf("network namespace of %s: %w", rec.Name, err)
+	}
+	defer jailNS.Close()
+	hostNS, err := netns.Get()
+	if err != nil {
+		return err
+	}
+	defer hostNS.Close()
+	h, err := netlink.NewHandleAt(jailNS)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	var errs []error
+	for _, ifc := range rec.Interfaces {
+		link, err := h.LinkByName(ifc.Name)
+		if err == nil {
+			err = h.LinkSetNsFd(link, int(hostNS))
+		}
+		if err == nil && ifc.Up {
+			var back netlink.Link
+			if back, err = netlink.LinkByName(ifc.Name); err == nil {
+				err = netlink.LinkSetUp(back)
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("vnet.interface %s: hand back: %w", ifc.Name, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Linux capability numbers (linux/capability.h) used by restrictions.

@@ -361,6 +361,7 @@ const (
 // cleanup removes what is left of a jail that no longer runs: its host
 // resources and its record. Preconditions: the caller holds its lock.
 func (m *Manager) cleanup(ctx context.Context, rec *state.Record) error {
+	m.Backend.ReturnInterfaces(rec) // best effort: the jail is going anyway
 	if err := m.Backend.Destroy(ctx, rec); err != nil {
 		return fmt.Errorf("clean up after the earlier %s: %w", rec.Name, err)
 	}
@@ -401,6 +402,9 @@ func (m *Manager) stopOne(ctx context.Context, s *Spec) error {
 		errs = append(errs, err)
 	}
 	m.terminate(ctx, rec, s.StopTimeout)
+	if err := m.Backend.ReturnInterfaces(rec); err != nil {
+		errs = append(errs, err)
+	}
 	if err := m.Backend.Destroy(ctx, rec); err != nil {
 		return errors.Join(append(errs, err)...)
 	}

@@ -69,9 +69,18 @@ type Record struct {
 	Socket string `json:"socket"`
 	// ConfFile is the configuration the jail was started from.
 	ConfFile string `json:"conf_file"`
-	// Spec is the jail's resolved parameters, as `config show --json` gives
-	// them, so that stop runs the commands the jail was started with.
+	// Interfaces are the host links moved into the jail (vnet.interface),
+	// to be handed back as they were.
+	Interfaces []Interface `json:"interfaces,omitempty"`
+	// Params are the jail's resolved parameters, as `config show --json`
+	// gives them, so that stop runs the commands the jail was started with.
 	Params []Param `json:"params"`
+}
+
+// Interface is a host link lent to a jail.
+type Interface struct {
+	Name string `json:"name"`
+	Up   bool   `json:"up"`
 }
 
 // Param is one resolved parameter in a record.
