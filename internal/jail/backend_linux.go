@@ -20,6 +20,7 @@ import (
 
 	"github.com/vjail/vjail/internal/host/linuxns"
 	"github.com/vjail/vjail/internal/state"
+	"github.com/vjail/vjail/internal/vnet"
 )
 
 // linuxBackend runs jails as Linux namespaces: see package linuxns for the
@@ -157,7 +158,14 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (
 		}
 		rec.Interfaces = append(rec.Interfaces, state.Interface{Name: ifname, Up: up})
 	}
-	return nil
+	// The epairs' host ends are named after the jail: recorded before they
+	// exist, so that a crash in between leaves nothing Destroy misses.
+	for i := range s.VNetBridges {
+		rec.Epairs = append(rec.Epairs, vnet.HostIfName(s.Name, i))
+	}
+	_, err = vnet.Attach(vnet.Jail{Name: s.Name, Bridges: s.VNetBridges, Addrs: s.VNetAddrs, Routers: s.VNetRouters},
+		init.PID, vnet.MachineKey())
+	return err
 }
 
 // ReturnInterfaces moves each lent link from the jail's network namespace
@@ -343,6 +351,9 @@ func (b *linuxBackend) Destroy(ctx context.Context, rec *state.Record) error {
 	}
 	if b.Alive(rec) {
 		unix.Kill(rec.InitPID, unix.SIGKILL)
+	}
+	if err := vnet.Detach(rec.Epairs); err != nil {
+		errs = append(errs, err)
 	}
 	if rec.Socket != "" {
 		os.Remove(rec.Socket)

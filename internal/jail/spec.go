@@ -3,6 +3,7 @@ package jail
 import (
 	"errors"
 	"fmt"
+	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/vjail/vjail/internal/jailconf"
 	"github.com/vjail/vjail/internal/state"
+	"github.com/vjail/vjail/internal/vnet"
 )
 
 // Spec is what a jail should be, read from its resolved configuration.
@@ -48,7 +50,12 @@ type Spec struct {
 	Depend         []string
 	Allow          map[string]bool
 	VNetInterfaces []string
-	Params         *jailconf.Jail
+	// VNetBridges, VNetAddrs and VNetRouters are vjail's vnet.bridge,
+	// vnet.addr and vnet.defaultrouter: one epair per bridge.
+	VNetBridges []string
+	VNetAddrs   []vnet.Addr
+	VNetRouters []net.IP
+	Params      *jailconf.Jail
 	// Invalid is set on a Spec made for a jail whose configuration cannot
 	// run, so that the error shows when that jail is selected.
 	Invalid       error
@@ -166,6 +173,23 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 	}
 	s.Depend = list("depend")
 	s.VNetInterfaces = list("vnet.interface")
+	s.VNetBridges = list("vnet.bridge")
+	for _, v := range list("vnet.addr") {
+		a, err := vnet.ParseAddr(v)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		s.VNetAddrs = append(s.VNetAddrs, a)
+	}
+	for _, v := range list("vnet.defaultrouter") {
+		ip := net.ParseIP(v)
+		if ip == nil {
+			bad("vnet.defaultrouter %q: not an IPv4 or IPv6 address", v)
+			continue
+		}
+		s.VNetRouters = append(s.VNetRouters, ip)
+	}
 	s.DevfsRuleset = str("devfs_ruleset")
 	s.EnforceStatfs = str("enforce_statfs")
 	s.ExecFib = str("exec.fib")
@@ -182,6 +206,14 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 	}
 	if len(s.VNetInterfaces) > 0 && !s.VNet {
 		bad("vnet.interface needs vnet: add `vnet;` to the jail")
+	}
+	if (len(s.VNetBridges) > 0 || len(s.VNetAddrs) > 0 || len(s.VNetRouters) > 0) && !s.VNet {
+		bad("vnet.bridge, vnet.addr and vnet.defaultrouter need vnet: add `vnet;` to the jail")
+	}
+	for _, a := range s.VNetAddrs {
+		if a.If >= len(s.VNetBridges) {
+			bad("vnet.addr %s: the jail has no %s: it gets one epair per vnet.bridge value", a.IP, vnet.JailIfName(a.If))
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("jail %s: %w: %w", j.Name, ErrInvalid, err)

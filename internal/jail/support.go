@@ -156,6 +156,11 @@ var linuxSupport = map[string]Support{
 	"zfs.mount_snapshot": {Level: Unsupported, How: "no ZFS delegation on Linux yet"},
 	"zfs.dataset":        {Level: Unsupported, How: "no ZFS delegation on Linux yet"},
 
+	// vjail's own parameters.
+	"vnet.bridge":        {Level: Native, How: "a veth pair per value, its jail end born in the jail as eth0, eth1, ...; its host end on the bridge"},
+	"vnet.addr":          {Level: Native, How: "addresses on the jail's epairs, IPv6 ones usable at once (no duplicate address detection)"},
+	"vnet.defaultrouter": {Level: Native, How: "default routes in the jail's own routing table"},
+
 	// jail(8)'s own parameters.
 	"allow.dying":           {Level: Native, How: "Linux has no dying jails; nothing to wait for"},
 	"command":               {Level: Native, How: "run inside the jail as exec.start is"},

@@ -133,4 +133,9 @@ var paramTable = []ParamInfo{
 	{Name: "stop.timeout", Kind: KindInt, Origin: Internal, Doc: "Seconds to wait for jailed processes to exit after SIGTERM (default 10)"},
 	{Name: "vnet.interface", Kind: KindList, Origin: Internal, Doc: "Host interfaces moved into the vnet jail after creation, released at removal"},
 	{Name: "zfs.dataset", Kind: KindList, Origin: Internal, Doc: "ZFS datasets attached to the jail; requires allow.mount.zfs"},
+
+	// vjail's own parameters: extensions FreeBSD's jail(8) does not know.
+	{Name: "vnet.bridge", Kind: KindList, Origin: Extension, Doc: "One epair per value, its host end on this bridge (created if missing); the jail sees eth0, eth1, ..."},
+	{Name: "vnet.addr", Kind: KindList, Origin: Extension, Doc: "Addresses inside the jail, ADDR/LEN on eth0 or ethN|ADDR/LEN, IPv4 or IPv6"},
+	{Name: "vnet.defaultrouter", Kind: KindList, Origin: Extension, Doc: "Default routes inside the jail, one IPv4 and/or one IPv6 gateway"},
 }

@@ -72,6 +72,8 @@ type Record struct {
 	// Interfaces are the host links moved into the jail (vnet.interface),
 	// to be handed back as they were.
 	Interfaces []Interface `json:"interfaces,omitempty"`
+	// Epairs are the host ends of the jail's epairs.
+	Epairs []string `json:"epairs,omitempty"`
 	// Params are the jail's resolved parameters, as `config show --json`
 	// gives them, so that stop runs the commands the jail was started with.
 	Params []Param `json:"params"`

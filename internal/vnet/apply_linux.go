@@ -1,0 +1,182 @@
+package vnet
+
+import (
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// Jail is what a jail asks of the host's network.
+type Jail struct {
+	Name string
+	// Bridges has one entry per epair: the bridge its host end joins.
+	Bridges []string
+	Addrs   []Addr
+	Routers []net.IP
+}
+
+// Attach wires jail j, whose network namespace is that of pid: each epair
+// is created with its jail end born inside the namespace (moving a link
+// between namespaces costs an RCU barrier, about 17 ms here, against
+// 0.2 ms), named eth<i> there, with stable MACs; its host end, named by
+// HostIfName and labelled with the jail's name, joins its bridge (created
+// if missing). Inside, the links come up with their addresses (IPv6
+// without duplicate address detection, so that they are usable at once)
+// and default routes. It returns the host ends it made; on error it has
+// removed them.
+func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
+	if len(j.Bridges) == 0 {
+		return nil, nil
+	}
+	defer func() {
+		if err != nil {
+			Detach(hostEnds)
+			hostEnds = nil
+		}
+	}()
+	jailNS, err := netns.GetFromPid(pid)
+	if err != nil {
+		return nil, fmt.Errorf("network namespace of jail %s: %w", j.Name, err)
+	}
+	defer jailNS.Close()
+	in, err := netlink.NewHandleAt(jailNS)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	for i, br := range j.Bridges {
+		bridge, err := ensureBridge(br)
+		if err != nil {
+			return hostEnds, err
+		}
+		host := HostIfName(j.Name, i)
+		if l, err := netlink.LinkByName(host); err == nil {
+			// Left by a crash of this very jail: the name is derived from it.
+			if l.Attrs().Alias != Alias(j.Name, i) {
+				return hostEnds, fmt.Errorf("epair %s: a link of that name exists and is not jail %s's", host, j.Name)
+			}
+			netlink.LinkDel(l)
+		}
+		veth := &netlink.Veth{
+			LinkAttrs:        netlink.LinkAttrs{Name: host, HardwareAddr: MAC(machineKey, j.Name, i, "host"), MasterIndex: bridge.Attrs().Index},
+			PeerName:         JailIfName(i),
+			PeerHardwareAddr: MAC(machineKey, j.Name, i, "jail"),
+			PeerNamespace:    netlink.NsFd(int(jailNS)),
+		}
+		if err := netlink.LinkAdd(veth); err != nil {
+			return hostEnds, fmt.Errorf("epair %s for jail %s: %w", host, j.Name, err)
+		}
+		hostEnds = append(hostEnds, host)
+		link, err := netlink.LinkByName(host)
+		if err == nil {
+			err = netlink.LinkSetAlias(link, Alias(j.Name, i))
+		}
+		if err == nil {
+			err = netlink.LinkSetUp(link)
+		}
+		if err != nil {
+			return hostEnds, fmt.Errorf("epair %s: %w", host, err)
+		}
+	}
+	return hostEnds, configureInside(in, j)
+}
+
+// configureInside brings the jail's epairs up with their addresses and
+// default routes, through a netlink handle opened in its namespace.
+func configureInside(h *netlink.Handle, j Jail) error {
+	links := map[int]netlink.Link{}
+	for i := range j.Bridges {
+		l, err := h.LinkByName(JailIfName(i))
+		if err == nil {
+			err = h.LinkSetUp(l)
+		}
+		if err != nil {
+			return fmt.Errorf("%s in jail %s: %w", JailIfName(i), j.Name, err)
+		}
+		links[i] = l
+	}
+	for _, a := range j.Addrs {
+		l, ok := links[a.If]
+		if !ok {
+			return fmt.Errorf("vnet.addr %s: jail %s has no %s (one epair per vnet.bridge value)", a.IP, j.Name, JailIfName(a.If))
+		}
+		addr := &netlink.Addr{IPNet: &net.IPNet{IP: a.IP, Mask: a.Prefix.Mask}}
+		if a.IP.To4() == nil {
+			addr.Flags = unix.IFA_F_NODAD
+		}
+		if err := h.AddrAdd(l, addr); err != nil {
+			return fmt.Errorf("vnet.addr %s on %s: %w", addr.IPNet, JailIfName(a.If), err)
+		}
+	}
+	for _, gw := range j.Routers {
+		l := links[0]
+		for _, a := range j.Addrs {
+			if a.Prefix.Contains(gw) {
+				l = links[a.If]
+			}
+		}
+		if err := h.RouteAdd(&netlink.Route{LinkIndex: l.Attrs().Index, Gw: gw}); err != nil {
+			return fmt.Errorf("vnet.defaultrouter %s: %w", gw, err)
+		}
+	}
+	return nil
+}
+
+// ensureBridge returns the bridge named name, creating it (up) if there
+// is no link of that name; a link of that name that is not a bridge is an
+// error.
+func ensureBridge(name string) (netlink.Link, error) {
+	l, err := netlink.LinkByName(name)
+	if err == nil {
+		if l.Type() != "bridge" {
+			return nil, fmt.Errorf("vnet.bridge %s: that link is a %s, not a bridge", name, l.Type())
+		}
+		return l, nil
+	}
+	var nf netlink.LinkNotFoundError
+	if !errors.As(err, &nf) {
+		return nil, fmt.Errorf("vnet.bridge %s: %w", name, err)
+	}
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: name}}
+	if err := netlink.LinkAdd(br); err != nil && !errors.Is(err, unix.EEXIST) {
+		return nil, fmt.Errorf("vnet.bridge %s: create: %w", name, err)
+	}
+	if l, err = netlink.LinkByName(name); err == nil {
+		err = netlink.LinkSetUp(l)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("vnet.bridge %s: %w", name, err)
+	}
+	return l, nil
+}
+
+// Detach removes host ends (and with them the jail ends); absent is
+// success. Deleting the host end frees its name at once, where waiting for
+// the jail's namespace to go would not.
+func Detach(hostEnds []string) error {
+	var errs []error
+	for _, name := range hostEnds {
+		l, err := netlink.LinkByName(name)
+		if err != nil {
+			continue
+		}
+		if err := netlink.LinkDel(l); err != nil {
+			errs = append(errs, fmt.Errorf("epair %s: %w", name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// MachineKey is the key of the MAC hash: the host's machine ID.
+func MachineKey() []byte {
+	for _, p := range []string{"/etc/machine-id", "/var/lib/dbus/machine-id"} {
+		if b, err := readFile(p); err == nil && len(b) > 0 {
+			return b
+		}
+	}
+	return []byte("vjail")
+}
