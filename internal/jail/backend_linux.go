@@ -112,7 +112,15 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(rec.Cgroup, 0o755); err != nil {
+	// The shared parent may vanish under us when the last other jail
+	// goes (Destroy removes it when empty): try again then.
+	for try := 0; ; try++ {
+		err = os.MkdirAll(rec.Cgroup, 0o755)
+		if err == nil || !errors.Is(err, fs.ErrNotExist) || try == 5 {
+			break
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("cgroup: %w", err)
 	}
 	cg, err := os.Open(rec.Cgroup)

@@ -9,6 +9,7 @@
 package state
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -122,8 +123,16 @@ func DirFromEnv(flag string) string {
 
 func (d *Dir) recordPath(name string) string { return filepath.Join(d.Path, name+".json") }
 
-// SocketPath is where the init of jail name listens.
-func (d *Dir) SocketPath(name string) string { return filepath.Join(d.Path, name+".sock") }
+// SocketPath is where the init of jail name listens: NAME.sock, or for a
+// path too long for a unix socket (108 bytes), a name hashed from NAME.
+func (d *Dir) SocketPath(name string) string {
+	p := filepath.Join(d.Path, name+".sock")
+	if len(p) < 100 {
+		return p
+	}
+	sum := sha256.Sum256([]byte(name))
+	return filepath.Join(d.Path, fmt.Sprintf("%x.sock", sum[:8]))
+}
 
 // Lock is an exclusive lock on one name in the state directory.
 type Lock struct{ f *os.File }
