@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/vjail/vjail/internal/jail"
 	"github.com/vjail/vjail/internal/jailconf"
@@ -79,12 +78,4 @@ func selectSpecs(specs []*jail.Spec, jails []*jailconf.Jail, names []string) ([]
 		out = append(out, s)
 	}
 	return out, errors.Join(errs...)
-}
-
-func joinNames(specs []*jail.Spec) string {
-	var names []string
-	for _, s := range specs {
-		names = append(names, s.Name)
-	}
-	return strings.Join(names, " ")
 }

@@ -25,9 +25,6 @@ type token struct {
 	end  Pos // position just after the token's last byte
 }
 
-// isString reports whether t is a piece of a string (STR, STR1, VAR, VAR1).
-func (t token) isString() bool { return t.kind >= tStr && t.kind <= tVar1 }
-
 func (t token) is(c byte) bool { return t.kind == tChar && t.text == string(c) }
 
 type lexState uint8
