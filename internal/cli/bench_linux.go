@@ -22,7 +22,9 @@ import (
 )
 
 // platformCommands are the verbs only this platform has.
-func platformCommands(e *env) []*cobra.Command { return []*cobra.Command{newBenchCmd(e)} }
+func platformCommands(e *env) []*cobra.Command {
+	return []*cobra.Command{newBenchCmd(e), newNetCmd(e)}
+}
 
 func newBenchCmd(e *env) *cobra.Command {
 	var runs, jails int

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -760,12 +761,14 @@ func TestCgroupV1(t *testing.T) {
 	}
 }
 
+var nsCounter atomic.Int64
+
 // hostNamespace is a network namespace the test makes to play the host:
 // vjail runs inside it (through the static binary), so that links the
 // test creates and moves never touch the machine's own.
 func hostNamespace(t *testing.T) string {
 	t.Helper()
-	name := fmt.Sprintf("vjt-%d", time.Now().UnixNano()%1_000_000_000)
+	name := fmt.Sprintf("vjt-%d-%d", os.Getpid(), nsCounter.Add(1))
 	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
 		t.Fatalf("ip netns add: %v: %s", err, out)
 	}
@@ -893,5 +896,91 @@ b { vnet.addr = 192.0.2.11/24, "2001:db8::11/64"; }
 	}
 	if links, _ := inNS(t, ns, "ip", "-o", "link", "show", "master", "vjbr0"); strings.TrimSpace(links) != "" {
 		t.Errorf("epairs left after stop:\n%s", links)
+	}
+}
+
+// TestNAT is the seed's third way: the host routes for its jails' bridge
+// and NATs their traffic out of an uplink; a port redirect and a static
+// 1:1 NAT let the outside in. Three namespaces: "out" plays the outside
+// world on 203.0.113.0/24, "host" runs vjail, the jails sit on 10.0.0.0/24.
+func TestNAT(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("nat")
+	bin := staticBinary(t)
+	host, out := hostNamespace(t), hostNamespace(t)
+	for _, c := range [][]string{
+		{host, "ip", "link", "add", "up0", "type", "veth", "peer", "name", "wan0", "netns", out},
+		{host, "ip", "addr", "add", "203.0.113.1/24", "dev", "up0"},
+		{host, "ip", "link", "set", "up0", "up"},
+		{out, "ip", "addr", "add", "203.0.113.2/24", "dev", "wan0"},
+		{out, "ip", "link", "set", "wan0", "up"},
+		{out, "ip", "link", "set", "lo", "up"},
+	} {
+		if o, err := inNS(t, c[0], c[1:]...); err != nil {
+			t.Fatalf("%s: %v: %s", strings.Join(c, " "), err, o)
+		}
+	}
+	www := filepath.Join(w.dir, "www")
+	os.MkdirAll(www, 0o755)
+	writeFile(t, filepath.Join(www, "index.html"), "the outside world\n")
+	httpd := exec.Command("nsenter", "--net=/run/netns/"+out, "/bin/busybox", "httpd", "-f", "-p", "8000", "-h", www)
+	if err := httpd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { httpd.Process.Kill(); httpd.Wait() })
+
+	networks := filepath.Join(w.dir, "networks.conf")
+	writeFile(t, networks, `jails0 {
+	addr = "10.0.0.1/24";
+	nat = up0;
+	rdr = "tcp 8080 10.0.0.10:80";
+	binat = "203.0.113.20 10.0.0.11";
+}
+`)
+	w.writeConf(fmt.Sprintf(`path = %q; persist; vnet; mount.devfs; allow.raw_sockets; vnet.bridge = jails0;
+vnet.defaultrouter = 10.0.0.1;
+a { vnet.addr = 10.0.0.10/24; }
+b { vnet.addr = 10.0.0.11/24; }
+`, root))
+	vjail := func(args ...string) (string, error) {
+		return inNS(t, host, append([]string{bin, "--state-dir", w.state, "-f", w.conf, "--networks", networks}, args...)...)
+	}
+	t.Cleanup(func() { vjail("stop"); vjail("net", "down") })
+	if o, err := vjail("start"); err != nil {
+		t.Fatalf("start: %v: %s", err, o)
+	}
+	if o, err := vjail("exec", "a", "httpd", "-p", "80", "-h", "/etc"); err != nil {
+		t.Fatalf("httpd in a: %v: %s", err, o)
+	}
+	// Out through the host's NAT.
+	if o, err := vjail("exec", "a", "wget", "-qO-", "http://203.0.113.2:8000/index.html"); err != nil || o != "the outside world\n" {
+		t.Errorf("a fetching from the outside: %v: %q", err, o)
+	}
+	// In through the port redirect.
+	if o, err := inNS(t, out, "/bin/busybox", "wget", "-qO-", "http://203.0.113.1:8080/group"); err != nil || !strings.Contains(o, "www:x:80:") {
+		t.Errorf("the outside fetching from a through rdr: %v: %q", err, o)
+	}
+	// In through static 1:1 NAT, and b's own traffic leaves as that address.
+	if o, err := inNS(t, out, "/bin/busybox", "ping", "-c", "1", "-W", "2", "203.0.113.20"); err != nil {
+		t.Errorf("the outside pinging b through binat: %v: %s", err, o)
+	}
+	o, err := vjail("net", "show", "--json")
+	if err != nil || !strings.Contains(o, `"exists": true`) || !strings.Contains(o, `"created_by_vjail": true`) {
+		t.Errorf("net show: %v: %s", err, o)
+	}
+	if o, err := vjail("stop"); err != nil {
+		t.Fatalf("stop: %v: %s", err, o)
+	}
+	if o, err := vjail("net", "down"); err != nil {
+		t.Fatalf("net down: %v: %s", err, o)
+	}
+	if o, _ := inNS(t, host, "ip", "-o", "link"); strings.Contains(o, "jails0") {
+		t.Errorf("bridge left after net down:\n%s", o)
+	}
+	if o, _ := inNS(t, host, "ip", "-o", "addr", "show", "up0"); strings.Contains(o, "203.0.113.20") {
+		t.Errorf("binat address left on the uplink:\n%s", o)
+	}
+	if o, _ := inNS(t, out, "/bin/busybox", "wget", "-T", "2", "-qO-", "http://203.0.113.1:8080/group"); o != "" {
+		t.Errorf("the redirect outlived net down: %q", o)
 	}
 }

@@ -30,6 +30,8 @@ type env struct {
 	verbose  bool
 	// stateDir is --state-dir; empty means $VJAIL_STATE_DIR or /run/vjail.
 	stateDir string
+	// networksFile is --networks; empty means /etc/vjail/networks.conf.
+	networksFile string
 }
 
 // exitError carries an exit status out of a command whose messages have
@@ -92,6 +94,7 @@ Jails are described in jail.conf(5), FreeBSD's own language.`,
 	pf := root.PersistentFlags()
 	pf.StringVarP(&e.confFile, "file", "f", "", "configuration `FILE` (\"-\" for standard input; default /etc/jail.conf and /etc/jail.conf.d/*.conf)")
 	pf.BoolVarP(&e.verbose, "verbose", "v", false, "say more")
+	pf.StringVar(&e.networksFile, "networks", "", "host networks `FILE` (default /etc/vjail/networks.conf)")
 	pf.StringVar(&e.stateDir, "state-dir", "", "where vjail keeps running jails' records and sockets (default $VJAIL_STATE_DIR or /run/vjail)")
 	root.AddCommand(newConfigCmd(e), newVersionCmd(e), newStartCmd(e), newStopCmd(e), newRestartCmd(e),
 		newExecCmd(e), newConsoleCmd(e), newListCmd(e))

@@ -38,6 +38,9 @@ jail's dependencies start first. Each prints "NAME: created".`,
 			if err != nil {
 				return err
 			}
+			if err := e.applyNetworks(); err != nil {
+				return fmt.Errorf("networks: %w", err)
+			}
 			if err := m.Start(context.Background(), all); err != nil {
 				if e.verbose {
 					fmt.Fprintf(e.stderr, "vjail: %v\n", err)

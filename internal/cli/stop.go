@@ -170,6 +170,9 @@ func newRestartCmd(e *env) *cobra.Command {
 				}
 			}
 			failed := m.Stop(context.Background(), running) != nil
+			if err := e.applyNetworks(); err != nil {
+				return fmt.Errorf("networks: %w", err)
+			}
 			all, err := jail.Closure(selected, validSpecs(specs))
 			if err != nil {
 				return err

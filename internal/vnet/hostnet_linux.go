@@ -1,0 +1,257 @@
+package vnet
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+
+	"github.com/google/nftables"
+	"github.com/google/nftables/expr"
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// networkAlias marks the bridges vjail made for declared networks, so that
+// `vjail net down` removes only those.
+const networkAlias = "vjail network"
+
+// tableName is vjail's nftables table: its NAT rules and nothing else.
+const tableName = "vjail"
+
+// Up applies the declared networks in vjail's network namespace,
+// idempotently: each bridge exists and is up, carries the host's addresses
+// and its member NICs; with NAT, IPv4 forwarding is on and vjail's
+// nftables table holds exactly the networks' masquerade, rdr and binat
+// rules (each binat outside address is also put on the uplink).
+func Up(nets []*Network) error {
+	nat := false
+	for _, n := range nets {
+		br, err := ensureBridge(n.Name)
+		if err != nil {
+			return err
+		}
+		if br.Attrs().Alias == "" {
+			netlink.LinkSetAlias(br, networkAlias)
+		}
+		for _, a := range n.addrs {
+			if err := netlink.AddrReplace(br, &netlink.Addr{IPNet: a}); err != nil {
+				return fmt.Errorf("network %s: addr %s: %w", n.Name, a, err)
+			}
+		}
+		for _, m := range n.Member {
+			l, err := netlink.LinkByName(m)
+			if err != nil {
+				return fmt.Errorf("network %s: member %s: %w", n.Name, m, err)
+			}
+			if idx := l.Attrs().MasterIndex; idx != 0 && idx != br.Attrs().Index {
+				return fmt.Errorf("network %s: member %s is on another bridge already", n.Name, m)
+			}
+			if err := netlink.LinkSetMaster(l, br); err == nil {
+				err = netlink.LinkSetUp(l)
+			}
+			if err != nil {
+				return fmt.Errorf("network %s: member %s: %w", n.Name, m, err)
+			}
+		}
+		if n.NAT != "" {
+			nat = true
+			up, err := netlink.LinkByName(n.NAT)
+			if err != nil {
+				return fmt.Errorf("network %s: nat uplink %s: %w", n.Name, n.NAT, err)
+			}
+			for _, b := range n.BiNAT {
+				a := &netlink.Addr{IPNet: &net.IPNet{IP: b.Outside, Mask: net.CIDRMask(32, 32)}}
+				if err := netlink.AddrReplace(up, a); err != nil {
+					return fmt.Errorf("network %s: binat %s on %s: %w", n.Name, b.Outside, n.NAT, err)
+				}
+			}
+		}
+	}
+	if !nat {
+		return removeTable()
+	}
+	// Forwarding is switched on in this network namespace only: on a host
+	// that routes for its jails, and never in tests, which run in their own.
+	if err := os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1"), 0); err != nil {
+		return fmt.Errorf("ip forwarding: %w", err)
+	}
+	return writeRules(nets)
+}
+
+// Down removes what Up made: vjail's nftables table, the binat addresses
+// on uplinks, and the bridges vjail created (their ports fall off them).
+// Bridges it did not create keep existing; absent is success.
+func Down(nets []*Network) error {
+	var errs []error
+	if err := removeTable(); err != nil {
+		errs = append(errs, err)
+	}
+	for _, n := range nets {
+		if up, err := netlink.LinkByName(n.NAT); err == nil {
+			for _, b := range n.BiNAT {
+				netlink.AddrDel(up, &netlink.Addr{IPNet: &net.IPNet{IP: b.Outside, Mask: net.CIDRMask(32, 32)}})
+			}
+		}
+		br, err := netlink.LinkByName(n.Name)
+		if err != nil {
+			continue
+		}
+		if br.Attrs().Alias != networkAlias {
+			for _, a := range n.addrs {
+				netlink.AddrDel(br, &netlink.Addr{IPNet: a})
+			}
+			continue
+		}
+		if err := netlink.LinkDel(br); err != nil {
+			errs = append(errs, fmt.Errorf("network %s: %w", n.Name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// NetworkState is what `vjail net show` reports of one network.
+type NetworkState struct {
+	*Network
+	Exists bool     `json:"exists"`
+	Ours   bool     `json:"created_by_vjail"`
+	Ports  []string `json:"ports"`
+}
+
+// Show reports each network's bridge as it is now.
+func Show(nets []*Network) []NetworkState {
+	var out []NetworkState
+	for _, n := range nets {
+		st := NetworkState{Network: n, Ports: []string{}}
+		if br, err := netlink.LinkByName(n.Name); err == nil {
+			st.Exists, st.Ours = true, br.Attrs().Alias == networkAlias
+			links, _ := netlink.LinkList()
+			for _, l := range links {
+				if l.Attrs().MasterIndex == br.Attrs().Index {
+					st.Ports = append(st.Ports, l.Attrs().Name)
+				}
+			}
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func removeTable() error {
+	c, err := nftables.New()
+	if err != nil {
+		return fmt.Errorf("nftables: %w", err)
+	}
+	tables, err := c.ListTablesOfFamily(nftables.TableFamilyIPv4)
+	if err != nil {
+		return fmt.Errorf("nftables: %w", err)
+	}
+	for _, t := range tables {
+		if t.Name == tableName {
+			c.DelTable(t)
+			return c.Flush()
+		}
+	}
+	return nil
+}
+
+// writeRules replaces vjail's table in one transaction: its chains hook
+// dstnat (rdr, binat in) and srcnat (binat out, then masquerade).
+func writeRules(nets []*Network) error {
+	if err := removeTable(); err != nil {
+		return err
+	}
+	c, err := nftables.New()
+	if err != nil {
+		return fmt.Errorf("nftables: %w", err)
+	}
+	t := c.AddTable(&nftables.Table{Family: nftables.TableFamilyIPv4, Name: tableName})
+	pre := c.AddChain(&nftables.Chain{Name: "prerouting", Table: t, Type: nftables.ChainTypeNAT,
+		Hooknum: nftables.ChainHookPrerouting, Priority: nftables.ChainPriorityNATDest})
+	post := c.AddChain(&nftables.Chain{Name: "postrouting", Table: t, Type: nftables.ChainTypeNAT,
+		Hooknum: nftables.ChainHookPostrouting, Priority: nftables.ChainPriorityNATSource})
+	for _, n := range nets {
+		if n.NAT == "" {
+			continue
+		}
+		for _, r := range n.Rdr {
+			proto := byte(unix.IPPROTO_TCP)
+			if r.Proto == "udp" {
+				proto = unix.IPPROTO_UDP
+			}
+			c.AddRule(&nftables.Rule{Table: t, Chain: pre, Exprs: concat(
+				ifname(expr.MetaKeyIIFNAME, n.NAT),
+				[]expr.Any{
+					&expr.Meta{Key: expr.MetaKeyL4PROTO, Register: 1},
+					&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{proto}},
+					&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseTransportHeader, Offset: 2, Len: 2},
+					&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: be16(r.Port)},
+				},
+				natTo(expr.NATTypeDestNAT, r.To, r.ToPort),
+			)})
+		}
+		for _, b := range n.BiNAT {
+			c.AddRule(&nftables.Rule{Table: t, Chain: pre, Exprs: concat(
+				ipField(16, b.Outside, net.CIDRMask(32, 32)), natTo(expr.NATTypeDestNAT, b.Inside, 0))})
+			c.AddRule(&nftables.Rule{Table: t, Chain: post, Exprs: concat(
+				ipField(12, b.Inside, net.CIDRMask(32, 32)), natTo(expr.NATTypeSourceNAT, b.Outside, 0))})
+		}
+		for _, p := range n.addrs {
+			if p.IP.To4() == nil {
+				continue
+			}
+			c.AddRule(&nftables.Rule{Table: t, Chain: post, Exprs: concat(
+				ipField(12, p.IP.Mask(p.Mask), p.Mask), ifname(expr.MetaKeyOIFNAME, n.NAT), []expr.Any{&expr.Masq{}})})
+		}
+	}
+	if err := c.Flush(); err != nil {
+		return fmt.Errorf("nftables: write table %s: %w", tableName, err)
+	}
+	return nil
+}
+
+func concat(parts ...[]expr.Any) []expr.Any {
+	var out []expr.Any
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// ipField matches the IPv4 header field at offset (12 source, 16
+// destination) against addr/mask.
+func ipField(offset uint32, addr net.IP, mask net.IPMask) []expr.Any {
+	return []expr.Any{
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: offset, Len: 4},
+		&expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: 4, Mask: mask, Xor: []byte{0, 0, 0, 0}},
+		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: addr.To4().Mask(mask)},
+	}
+}
+
+// ifname matches the input or output interface's name.
+func ifname(key expr.MetaKey, name string) []expr.Any {
+	b := make([]byte, 16)
+	copy(b, name)
+	return []expr.Any{
+		&expr.Meta{Key: key, Register: 1},
+		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: b},
+	}
+}
+
+// natTo rewrites to addr (and port, unless 0).
+func natTo(t expr.NATType, addr net.IP, port uint16) []expr.Any {
+	e := []expr.Any{&expr.Immediate{Register: 1, Data: addr.To4()}}
+	nat := &expr.NAT{Type: t, Family: unix.NFPROTO_IPV4, RegAddrMin: 1}
+	if port != 0 {
+		e = append(e, &expr.Immediate{Register: 2, Data: be16(port)})
+		nat.RegProtoMin = 2
+	}
+	return append(e, nat)
+}
+
+func be16(v uint16) []byte {
+	b := make([]byte, 2)
+	binary.BigEndian.PutUint16(b, v)
+	return b
+}
