@@ -53,6 +53,9 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 		if err != nil {
 			return hostEnds, err
 		}
+		if n := bridgePorts(bridge); n >= MaxBridgePorts {
+			return hostEnds, fmt.Errorf("vnet.bridge %s: the bridge has %d ports, the most a Linux bridge takes; put further jails on another bridge", br, n)
+		}
 		host := HostIfName(j.Name, i)
 		if l, err := netlink.LinkByName(host); err == nil {
 			// Left by a crash of this very jail: the name is derived from it.
@@ -83,6 +86,25 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 		}
 	}
 	return hostEnds, configureInside(in, j)
+}
+
+// MaxBridgePorts is the most ports a Linux bridge takes (BR_MAX_PORTS
+// 1024, port 0 reserved); the next one fails with "exchange full".
+const MaxBridgePorts = 1023
+
+// bridgePorts counts the links on bridge.
+func bridgePorts(bridge netlink.Link) int {
+	links, err := netlink.LinkList()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, l := range links {
+		if l.Attrs().MasterIndex == bridge.Attrs().Index {
+			n++
+		}
+	}
+	return n
 }
 
 // configureInside brings the jail's epairs up with their addresses and
