@@ -656,17 +656,25 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 	if code, out := run("start", "p", "np"); code != 0 {
 		t.Fatalf("start = %d: %s", code, out)
 	}
-	var initPID string
+	// The init of p becomes the idle one: its command line is then only
+	// "vjail-init" (the C init blanks its arguments).
+	var rec struct {
+		InitPID int `json:"init_pid"`
+	}
+	b, err := os.ReadFile(filepath.Join(w.state, "p.json"))
+	if err != nil || json.Unmarshal(b, &rec) != nil {
+		t.Fatalf("state of p: %v %s", err, b)
+	}
+	initPID := fmt.Sprint(rec.InitPID)
 	deadline := time.Now().Add(5 * time.Second)
-	for initPID == "" && time.Now().Before(deadline) {
-		for _, pid := range strings.Fields(pgrepPrefix("vjail-init __vjail_idle")) {
-			if b, _ := os.ReadFile("/proc/" + pid + "/cmdline"); strings.Contains(string(b), `"name":"p"`) {
-				initPID = pid
-			}
-		}
+	idle := func() bool {
+		b, _ := os.ReadFile("/proc/" + initPID + "/cmdline")
+		return strings.TrimRight(string(b), "\x00") == "vjail-init"
+	}
+	for !idle() && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if initPID == "" {
+	if !idle() {
 		t.Fatal("the init of p did not become the idle init")
 	}
 	if anon := rollup(t, initPID, "Pss_Anon:"); anon > 256 {
@@ -698,19 +706,6 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 	if code, out := run("stop", "p"); code != 0 || out != "p: removed\n" {
 		t.Errorf("stop p = %d %q", code, out)
 	}
-}
-
-// pgrepPrefix lists the pids whose command line starts with prefix.
-func pgrepPrefix(prefix string) string {
-	entries, _ := os.ReadDir("/proc")
-	var out []string
-	for _, e := range entries {
-		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		if err == nil && strings.HasPrefix(strings.ReplaceAll(string(b), "\x00", " "), prefix) {
-			out = append(out, e.Name())
-		}
-	}
-	return strings.Join(out, " ")
 }
 
 // rollup reads one field of /proc/PID/smaps_rollup in KiB.

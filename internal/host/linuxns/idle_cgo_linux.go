@@ -31,10 +31,17 @@ __attribute__((constructor)) static void vjail_idle(int argc, char **argv, char 
 	if (argc != 6 || strcmp(argv[1], "__vjail_idle") != 0)
 		return;
 	int lfd = atoi(argv[2]), exefd = atoi(argv[3]), persist = argv[4][0] == '1';
-	// Not dumpable: no process of the jail may ptrace its init or reach
-	// the control socket and the binary through /proc/1/fd.
+	// Not dumpable: the jail's other users cannot ptrace the init or reach
+	// its descriptors through /proc/1/fd (the jail's root still can: see
+	// the note in init_linux.go).
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	char *serve_argv[] = {argv[0], "__vjail_serve", argv[5], NULL};
+	char *serve_argv[] = {"vjail-init", "__vjail_serve", strdup(argv[5]), NULL};
+	if (serve_argv[2] == NULL)
+		_exit(110);
+	// What ps(1) in the jail shows for PID 1: "vjail-init", not the
+	// configuration passed in the arguments (they are contiguous).
+	char *end = argv[argc - 1] + strlen(argv[argc - 1]);
+	memset(argv[1], 0, end - argv[1]);
 	sigset_t mask, old;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
