@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -977,5 +978,77 @@ b { vnet.addr = 10.0.0.11/24; }
 	}
 	if o, _ := inNS(t, out, "/bin/busybox", "wget", "-T", "2", "-qO-", "http://203.0.113.1:8080/group"); o != "" {
 		t.Errorf("the redirect outlived net down: %q", o)
+	}
+}
+
+// TestSLAAC: a jail with vnet.addr = slaac takes its IPv6 address and
+// default route from a router's advertisements (radvd in a namespace of
+// its own on the bridge); a jail with a static address takes none.
+func TestSLAAC(t *testing.T) {
+	if _, err := exec.LookPath("radvd"); err != nil {
+		t.Fatal("this test needs radvd (apt-get install radvd)")
+	}
+	w := newWorld(t)
+	root := w.userland("ra")
+	bin := staticBinary(t)
+	host, rtr := hostNamespace(t), hostNamespace(t)
+	for _, c := range [][]string{
+		{host, "ip", "link", "add", "br6", "type", "bridge"},
+		{host, "ip", "link", "set", "br6", "up"},
+		{host, "ip", "link", "add", "p-rtr", "type", "veth", "peer", "name", "rtr0", "netns", rtr},
+		{host, "ip", "link", "set", "p-rtr", "master", "br6", "up"},
+		{rtr, "ip", "link", "set", "rtr0", "up"},
+		{rtr, "ip", "addr", "add", "2001:db8:1::1/64", "dev", "rtr0", "nodad"},
+		{rtr, "sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/all/forwarding"},
+	} {
+		if o, err := inNS(t, c[0], c[1:]...); err != nil {
+			t.Fatalf("%s: %v: %s", strings.Join(c, " "), err, o)
+		}
+	}
+	conf := filepath.Join(w.dir, "radvd.conf")
+	writeFile(t, conf, "interface rtr0 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4;\n prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; }; };\n")
+	radvd := exec.Command("nsenter", "--net=/run/netns/"+rtr, "radvd", "-n", "-C", conf, "-p", filepath.Join(w.dir, "radvd.pid"), "-m", "stderr")
+	// Its own process group: radvd forks a privilege-separated helper.
+	radvd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := radvd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		syscall.Kill(-radvd.Process.Pid, syscall.SIGKILL)
+		radvd.Wait()
+		for end := time.Now().Add(5 * time.Second); syscall.Kill(-radvd.Process.Pid, 0) == nil && time.Now().Before(end); {
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+
+	w.writeConf(fmt.Sprintf(`path = %q; persist; vnet; vnet.bridge = br6; allow.raw_sockets;
+auto { vnet.addr = slaac; }
+static { vnet.addr = "2001:db8:1::20/64"; }
+`, root))
+	vjail := func(args ...string) (string, error) {
+		return inNS(t, host, append([]string{bin, "--state-dir", w.state, "-f", w.conf}, args...)...)
+	}
+	t.Cleanup(func() { vjail("stop") })
+	if o, err := vjail("start"); err != nil {
+		t.Fatalf("start: %v: %s", err, o)
+	}
+	var addrs, routes string
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		addrs, _ = vjail("exec", "auto", "ip", "-6", "addr", "show", "eth0")
+		routes, _ = vjail("exec", "auto", "ip", "-6", "route")
+		if strings.Contains(addrs, "2001:db8:1:") && strings.Contains(routes, "default via fe80::") {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !strings.Contains(addrs, "2001:db8:1:") || !strings.Contains(routes, "default via fe80::") {
+		t.Errorf("slaac jail: addresses\n%s\nroutes\n%s\nwant an address in 2001:db8:1::/64 and a default route", addrs, routes)
+	}
+	if o, _ := vjail("exec", "static", "ip", "-6", "addr", "show", "eth0"); strings.Count(o, "2001:db8:1:") != 1 || !strings.Contains(o, "2001:db8:1::20/64") {
+		t.Errorf("static jail took an address from advertisements:\n%s", o)
+	}
+	if o, err := vjail("exec", "static", "ping6", "-c", "1", "-W", "2", "2001:db8:1::1"); err != nil {
+		t.Errorf("static address usable at once: %v: %s", err, o)
 	}
 }

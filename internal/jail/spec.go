@@ -212,7 +212,7 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 	}
 	for _, a := range s.VNetAddrs {
 		if a.If >= len(s.VNetBridges) {
-			bad("vnet.addr %s: the jail has no %s: it gets one epair per vnet.bridge value", a.IP, vnet.JailIfName(a.If))
+			bad("vnet.addr %s: the jail has no %s: it gets one epair per vnet.bridge value", vnet.JailIfName(a.If), vnet.JailIfName(a.If))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"runtime"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
@@ -85,7 +87,7 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 			return hostEnds, fmt.Errorf("epair %s: %w", host, err)
 		}
 	}
-	return hostEnds, configureInside(in, j)
+	return hostEnds, configureInside(in, jailNS, j)
 }
 
 // MaxBridgePorts is the most ports a Linux bridge takes (BR_MAX_PORTS
@@ -108,10 +110,18 @@ func bridgePorts(bridge netlink.Link) int {
 }
 
 // configureInside brings the jail's epairs up with their addresses and
-// default routes, through a netlink handle opened in its namespace.
-func configureInside(h *netlink.Handle, j Jail) error {
+// default routes, through a netlink handle opened in its namespace. An
+// epair takes router advertisements only when its vnet.addr says slaac.
+func configureInside(h *netlink.Handle, ns netns.NsHandle, j Jail) error {
 	links := map[int]netlink.Link{}
 	for i := range j.Bridges {
+		slaac := false
+		for _, a := range j.Addrs {
+			slaac = slaac || a.SLAAC && a.If == i
+		}
+		if err := setIPv6Autoconf(ns, JailIfName(i), slaac); err != nil {
+			return fmt.Errorf("%s in jail %s: %w", JailIfName(i), j.Name, err)
+		}
 		l, err := h.LinkByName(JailIfName(i))
 		if err == nil {
 			err = h.LinkSetUp(l)
@@ -122,6 +132,9 @@ func configureInside(h *netlink.Handle, j Jail) error {
 		links[i] = l
 	}
 	for _, a := range j.Addrs {
+		if a.SLAAC {
+			continue
+		}
 		l, ok := links[a.If]
 		if !ok {
 			return fmt.Errorf("vnet.addr %s: jail %s has no %s (one epair per vnet.bridge value)", a.IP, j.Name, JailIfName(a.If))
@@ -137,7 +150,7 @@ func configureInside(h *netlink.Handle, j Jail) error {
 	for _, gw := range j.Routers {
 		l := links[0]
 		for _, a := range j.Addrs {
-			if a.Prefix.Contains(gw) {
+			if !a.SLAAC && a.Prefix.Contains(gw) {
 				l = links[a.If]
 			}
 		}
@@ -201,4 +214,38 @@ func MachineKey() []byte {
 		}
 	}
 	return []byte("vjail")
+}
+
+// setIPv6Autoconf sets accept_ra and autoconf of link ifname in the
+// network namespace ns: the jail's own sysctls, reached from a thread that
+// enters its namespace for the two writes (/proc/sys/net belongs to the
+// namespace of whoever opens it). A thread that cannot return to the
+// host's namespace is not unlocked, so that it dies with its goroutine.
+func setIPv6Autoconf(ns netns.NsHandle, ifname string, on bool) (err error) {
+	v := []byte("0")
+	if on {
+		v = []byte("1")
+	}
+	runtime.LockOSThread()
+	host, err := netns.Get()
+	if err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	defer host.Close()
+	if err := netns.Set(ns); err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	defer func() {
+		if netns.Set(host) == nil {
+			runtime.UnlockOSThread()
+		}
+	}()
+	for _, key := range []string{"accept_ra", "autoconf"} {
+		if err := os.WriteFile("/proc/sys/net/ipv6/conf/"+ifname+"/"+key, v, 0); err != nil {
+			return fmt.Errorf("ipv6 %s: %w", key, err)
+		}
+	}
+	return nil
 }

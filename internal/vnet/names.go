@@ -48,15 +48,19 @@ func MAC(machineKey []byte, jail string, i int, end string) net.HardwareAddr {
 	return mac
 }
 
-// Addr is one address inside a jail, on one of its epairs.
+// Addr is one address inside a jail, on one of its epairs: a static one,
+// or SLAAC (IPv6 from router advertisements).
 type Addr struct {
 	If     int // which epair: eth<If>
 	Prefix *net.IPNet
 	IP     net.IP
+	SLAAC  bool
 }
 
 // ParseAddr reads a vnet.addr value: "ADDR/LEN" on eth0, or "ethN|ADDR/LEN"
-// as ip4.addr names an interface with "IF|ADDR".
+// as ip4.addr names an interface with "IF|ADDR"; "slaac" in place of an
+// address takes IPv6 addresses and a default route from router
+// advertisements.
 func ParseAddr(s string) (Addr, error) {
 	var a Addr
 	if ifname, rest, ok := strings.Cut(s, "|"); ok {
@@ -65,9 +69,13 @@ func ParseAddr(s string) (Addr, error) {
 		}
 		s = rest
 	}
+	if s == "slaac" {
+		a.SLAAC = true
+		return a, nil
+	}
 	ip, prefix, err := net.ParseCIDR(s)
 	if err != nil {
-		return a, fmt.Errorf("vnet.addr %q: not an address with a prefix length, such as 192.0.2.10/24 or 2001:db8::10/64", s)
+		return a, fmt.Errorf("vnet.addr %q: not an address with a prefix length, such as 192.0.2.10/24 or 2001:db8::10/64, or slaac", s)
 	}
 	a.IP, a.Prefix = ip, prefix
 	return a, nil

@@ -58,6 +58,8 @@ func TestParseAddr(t *testing.T) {
 		{"em0|192.0.2.10/24", 0, "", true},
 		{"eth01|192.0.2.10/24", 0, "", true},
 		{"dhcp", 0, "", true},
+		{"slaac", 0, "<nil>", false},
+		{"eth1|slaac", 1, "<nil>", false},
 	}
 	for _, tt := range tests {
 		a, err := ParseAddr(tt.in)
