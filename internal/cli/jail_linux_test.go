@@ -1052,3 +1052,55 @@ static { vnet.addr = "2001:db8:1::20/64"; }
 		t.Errorf("static address usable at once: %v: %s", err, o)
 	}
 }
+
+// TestDHCP: a jail with vnet.addr = dhcp gets its address and default
+// route from a DHCP server on its bridge (busybox udhcpd in a namespace
+// playing the LAN), through vjail's client inside the jail; start returns
+// once the lease is there.
+func TestDHCP(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("dh")
+	bin := staticBinary(t)
+	host, lan := hostNamespace(t), hostNamespace(t)
+	for _, c := range [][]string{
+		{host, "ip", "link", "add", "dhbr0", "type", "bridge"},
+		{host, "ip", "link", "set", "dhbr0", "up"},
+		{host, "ip", "link", "add", "p-lan", "type", "veth", "peer", "name", "lan0", "netns", lan},
+		{host, "ip", "link", "set", "p-lan", "master", "dhbr0", "up"},
+		{lan, "ip", "addr", "add", "198.51.100.1/24", "dev", "lan0"},
+		{lan, "ip", "link", "set", "lan0", "up"},
+	} {
+		if o, err := inNS(t, c[0], c[1:]...); err != nil {
+			t.Fatalf("%s: %v: %s", strings.Join(c, " "), err, o)
+		}
+	}
+	conf := filepath.Join(w.dir, "udhcpd.conf")
+	writeFile(t, conf, fmt.Sprintf("start 198.51.100.100\nend 198.51.100.150\ninterface lan0\nopt router 198.51.100.1\nopt subnet 255.255.255.0\nlease_file %s\npidfile %s\n",
+		filepath.Join(w.dir, "leases"), filepath.Join(w.dir, "udhcpd.pid")))
+	writeFile(t, filepath.Join(w.dir, "leases"), "")
+	udhcpd := exec.Command("nsenter", "--net=/run/netns/"+lan, "/bin/busybox", "udhcpd", "-f", conf)
+	if err := udhcpd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { udhcpd.Process.Kill(); udhcpd.Wait() })
+
+	w.writeConf(fmt.Sprintf("d { path = %q; persist; vnet; vnet.bridge = dhbr0; vnet.addr = dhcp; allow.raw_sockets; }\n", root))
+	vjail := func(args ...string) (string, error) {
+		return inNS(t, host, append([]string{bin, "--state-dir", w.state, "-f", w.conf}, args...)...)
+	}
+	t.Cleanup(func() { vjail("stop") })
+	if o, err := vjail("start"); err != nil {
+		t.Fatalf("start: %v: %s", err, o)
+	}
+	addrs, _ := vjail("exec", "d", "ip", "-4", "addr", "show", "eth0")
+	routes, _ := vjail("exec", "d", "ip", "route")
+	if !strings.Contains(addrs, "inet 198.51.100.1") || !strings.Contains(addrs, "/24") || !strings.Contains(routes, "default via 198.51.100.1") {
+		t.Errorf("after start: addresses\n%s\nroutes\n%s\nwant a lease in 198.51.100.100-150/24 and a default route", addrs, routes)
+	}
+	if o, err := vjail("exec", "d", "ping", "-c", "1", "-W", "2", "198.51.100.1"); err != nil {
+		t.Errorf("ping the DHCP server's host: %v: %s", err, o)
+	}
+	if o, err := vjail("stop"); err != nil {
+		t.Errorf("stop: %v: %s", err, o)
+	}
+}

@@ -6,15 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/vjail/vjail/internal/host/linuxns"
 )
 
 // TestMain lets the test binary serve as the jails' init: the runtime
 // starts /proc/self/exe, which in a test is this binary.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == linuxns.InitArg {
-		os.Exit(linuxns.InitMain())
+	// The jail's init and its helpers (__vjail_init, __vjail_dhcp, ...).
+	if len(os.Args) > 1 && strings.HasPrefix(os.Args[1], "__vjail_") {
+		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	code := m.Run()
 	if leaks := leakedCgroups(); leaks != "" && code == 0 {

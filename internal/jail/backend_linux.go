@@ -138,6 +138,11 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (
 		VNet: s.VNet, Persist: s.Persist, Mounts: mounts,
 	}
 	cfg.DropCaps, cfg.DenySyscalls = restrictions(s)
+	for _, a := range s.VNetAddrs {
+		if a.DHCP {
+			cfg.DHCP = append(cfg.DHCP, vnet.JailIfName(a.If))
+		}
+	}
 	spec := linuxns.SpawnSpec{Config: cfg, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log}
 	if b.cgroupV1 {
 		// cgroup v1 cannot take a process at birth (CLONE_INTO_CGROUP):
@@ -171,10 +176,15 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (
 	for i := range s.VNetBridges {
 		rec.Epairs = append(rec.Epairs, vnet.HostIfName(s.Name, i))
 	}
-	_, err = vnet.Attach(vnet.Jail{Name: s.Name, Bridges: s.VNetBridges, Addrs: s.VNetAddrs, Routers: s.VNetRouters},
-		init.PID, vnet.MachineKey())
-	return err
+	vj := vnet.Jail{Name: s.Name, Bridges: s.VNetBridges, Addrs: s.VNetAddrs, Routers: s.VNetRouters}
+	if _, err := vnet.Attach(vj, init.PID, vnet.MachineKey()); err != nil {
+		return err
+	}
+	return vnet.WaitDHCP(vj, init.PID, DHCPTimeout)
 }
+
+// DHCPTimeout bounds how long start waits for a jail's DHCP lease.
+const DHCPTimeout = 30 * time.Second
 
 // ReturnInterfaces moves each lent link from the jail's network namespace
 // back into vjail's own, explicitly: left to the kernel, a physical NIC

@@ -158,7 +158,7 @@ var linuxSupport = map[string]Support{
 
 	// vjail's own parameters.
 	"vnet.bridge":        {Level: Native, How: "a veth pair per value, its jail end born in the jail as eth0, eth1, ...; its host end on the bridge"},
-	"vnet.addr":          {Level: Native, How: "addresses on the jail's epairs, static IPv6 ones usable at once (no duplicate address detection); slaac takes router advertisements, which other epairs ignore"},
+	"vnet.addr":          {Level: Native, How: "addresses on the jail's epairs, static IPv6 ones usable at once (no duplicate address detection); slaac takes router advertisements, which other epairs ignore; dhcp runs vjail's DHCP client inside the jail"},
 	"vnet.defaultrouter": {Level: Native, How: "default routes in the jail's own routing table"},
 
 	// jail(8)'s own parameters.

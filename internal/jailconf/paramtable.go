@@ -136,6 +136,6 @@ var paramTable = []ParamInfo{
 
 	// vjail's own parameters: extensions FreeBSD's jail(8) does not know.
 	{Name: "vnet.bridge", Kind: KindList, Origin: Extension, Doc: "One epair per value, its host end on this bridge (created if missing); the jail sees eth0, eth1, ..."},
-	{Name: "vnet.addr", Kind: KindList, Origin: Extension, Doc: "Addresses inside the jail: ADDR/LEN (IPv4 or IPv6) or slaac, on eth0 or as ethN|VALUE"},
+	{Name: "vnet.addr", Kind: KindList, Origin: Extension, Doc: "Addresses inside the jail: ADDR/LEN (IPv4 or IPv6), slaac or dhcp, on eth0 or as ethN|VALUE"},
 	{Name: "vnet.defaultrouter", Kind: KindList, Origin: Extension, Doc: "Default routes inside the jail, one IPv4 and/or one IPv6 gateway"},
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"time"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
@@ -132,8 +133,8 @@ func configureInside(h *netlink.Handle, ns netns.NsHandle, j Jail) error {
 		links[i] = l
 	}
 	for _, a := range j.Addrs {
-		if a.SLAAC {
-			continue
+		if a.SLAAC || a.DHCP {
+			continue // from the network
 		}
 		l, ok := links[a.If]
 		if !ok {
@@ -150,7 +151,7 @@ func configureInside(h *netlink.Handle, ns netns.NsHandle, j Jail) error {
 	for _, gw := range j.Routers {
 		l := links[0]
 		for _, a := range j.Addrs {
-			if !a.SLAAC && a.Prefix.Contains(gw) {
+			if a.Prefix != nil && a.Prefix.Contains(gw) {
 				l = links[a.If]
 			}
 		}
@@ -245,6 +246,46 @@ func setIPv6Autoconf(ns netns.NsHandle, ifname string, on bool) (err error) {
 	for _, key := range []string{"accept_ra", "autoconf"} {
 		if err := os.WriteFile("/proc/sys/net/ipv6/conf/"+ifname+"/"+key, v, 0); err != nil {
 			return fmt.Errorf("ipv6 %s: %w", key, err)
+		}
+	}
+	return nil
+}
+
+// WaitDHCP waits until each epair of j whose address comes from DHCP has
+// an IPv4 address, so that exec.start finds the jail on the network.
+func WaitDHCP(j Jail, pid int, timeout time.Duration) error {
+	var want []string
+	for _, a := range j.Addrs {
+		if a.DHCP {
+			want = append(want, JailIfName(a.If))
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	jailNS, err := netns.GetFromPid(pid)
+	if err != nil {
+		return err
+	}
+	defer jailNS.Close()
+	h, err := netlink.NewHandleAt(jailNS)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	deadline := time.Now().Add(timeout)
+	for _, ifname := range want {
+		for {
+			l, err := h.LinkByName(ifname)
+			if err == nil {
+				if addrs, err := h.AddrList(l, netlink.FAMILY_V4); err == nil && len(addrs) > 0 {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("vnet.addr dhcp: no lease on %s in jail %s within %s (is a DHCP server on its bridge?)", ifname, j.Name, timeout)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 	}
 	return nil

@@ -55,12 +55,13 @@ type Addr struct {
 	Prefix *net.IPNet
 	IP     net.IP
 	SLAAC  bool
+	DHCP   bool
 }
 
 // ParseAddr reads a vnet.addr value: "ADDR/LEN" on eth0, or "ethN|ADDR/LEN"
 // as ip4.addr names an interface with "IF|ADDR"; "slaac" in place of an
 // address takes IPv6 addresses and a default route from router
-// advertisements.
+// advertisements, "dhcp" an IPv4 address and route from a DHCP server.
 func ParseAddr(s string) (Addr, error) {
 	var a Addr
 	if ifname, rest, ok := strings.Cut(s, "|"); ok {
@@ -69,13 +70,17 @@ func ParseAddr(s string) (Addr, error) {
 		}
 		s = rest
 	}
-	if s == "slaac" {
+	switch s {
+	case "slaac":
 		a.SLAAC = true
+		return a, nil
+	case "dhcp":
+		a.DHCP = true
 		return a, nil
 	}
 	ip, prefix, err := net.ParseCIDR(s)
 	if err != nil {
-		return a, fmt.Errorf("vnet.addr %q: not an address with a prefix length, such as 192.0.2.10/24 or 2001:db8::10/64, or slaac", s)
+		return a, fmt.Errorf("vnet.addr %q: not an address with a prefix length, such as 192.0.2.10/24 or 2001:db8::10/64, or slaac or dhcp", s)
 	}
 	a.IP, a.Prefix = ip, prefix
 	return a, nil

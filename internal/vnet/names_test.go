@@ -57,7 +57,7 @@ func TestParseAddr(t *testing.T) {
 		{"192.0.2.10", 0, "", true},
 		{"em0|192.0.2.10/24", 0, "", true},
 		{"eth01|192.0.2.10/24", 0, "", true},
-		{"dhcp", 0, "", true},
+		{"dhcp", 0, "<nil>", false},
 		{"slaac", 0, "<nil>", false},
 		{"eth1|slaac", 1, "<nil>", false},
 	}

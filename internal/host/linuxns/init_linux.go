@@ -279,6 +279,9 @@ func setupJail(cfg *InitConfig, parent *os.File) error {
 			return fmt.Errorf("bring lo up: %w", err)
 		}
 	}
+	if err := startDHCP(cfg); err != nil {
+		return err
+	}
 	if err := unix.Fchdir(int(root.Fd())); err != nil {
 		return fmt.Errorf("chdir %s: %w", cfg.Path, err)
 	}

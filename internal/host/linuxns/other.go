@@ -18,3 +18,9 @@ func FloorMain([]string) int { return 1 }
 
 // ErrNotLinux is what this package answers elsewhere.
 var ErrNotLinux = errors.New("linux namespaces: not on Linux")
+
+// DHCPArg names the DHCP client mode, which only Linux has.
+const DHCPArg = "__vjail_dhcp"
+
+// DHCPMain is only for Linux.
+func DHCPMain([]string) int { return 1 }

@@ -30,6 +30,8 @@ type InitConfig struct {
 	// DenySyscalls are system calls that commands in the jail may not make
 	// (allow.set_hostname = 0 denies sethostname and setdomainname).
 	DenySyscalls []string `json:"deny_syscalls"`
+	// DHCP names the interfaces whose IPv4 address comes from DHCP.
+	DHCP []string `json:"dhcp,omitempty"`
 }
 
 // Mount is one mount inside the jail, already translated to Linux terms.
