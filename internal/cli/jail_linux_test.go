@@ -1104,3 +1104,64 @@ func TestDHCP(t *testing.T) {
 		t.Errorf("stop: %v: %s", err, o)
 	}
 }
+
+// TestManyOnBridge starts 50 jails on one bridge at once, reaches every
+// one from the host, and stops them with no link, address or process left.
+func TestManyOnBridge(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("many")
+	bin := staticBinary(t)
+	ns := hostNamespace(t)
+	var b strings.Builder
+	fmt.Fprintf(&b, "path = %q; persist; vnet; vnet.bridge = manybr;\n", root)
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&b, "j%02d { vnet.addr = 10.50.0.%d/24; }\n", i, 10+i)
+	}
+	w.writeConf(b.String())
+	networks := filepath.Join(w.dir, "networks.conf")
+	writeFile(t, networks, "manybr { addr = \"10.50.0.1/24\"; }\n")
+	vjail := func(args ...string) (string, error) {
+		return inNS(t, ns, append([]string{bin, "--state-dir", w.state, "-f", w.conf, "--networks", networks}, args...)...)
+	}
+	t.Cleanup(func() { vjail("stop"); vjail("net", "down") })
+	if o, err := vjail("start", "-q"); err != nil {
+		t.Fatalf("start: %v: %s", err, o)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var unreachable []string
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			ip := fmt.Sprintf("10.50.0.%d", 10+i)
+			if o, err := inNS(t, ns, "/bin/busybox", "ping", "-c", "1", "-W", "2", ip); err != nil {
+				mu.Lock()
+				unreachable = append(unreachable, ip+": "+firstLine(o))
+				mu.Unlock()
+			}
+		}(i)
+	}
+	wg.Wait()
+	if len(unreachable) > 0 {
+		t.Errorf("jails the host cannot reach: %v", unreachable)
+	}
+	if o, _ := inNS(t, ns, "ip", "-o", "link", "show", "master", "manybr"); strings.Count(o, "\n") != 50 {
+		t.Errorf("bridge ports: %d, want 50", strings.Count(o, "\n"))
+	}
+	if o, _ := inNS(t, ns, "ip", "-o", "-6", "addr", "show"); strings.Contains(o, ": vj") {
+		t.Errorf("host ends of epairs have IPv6 addresses:\n%s", o)
+	}
+	if o, err := vjail("stop", "-q"); err != nil {
+		t.Fatalf("stop: %v: %s", err, o)
+	}
+	if o, err := vjail("net", "down"); err != nil {
+		t.Fatalf("net down: %v: %s", err, o)
+	}
+	if o, _ := inNS(t, ns, "ip", "-o", "link"); strings.Contains(o, ": vj") || strings.Contains(o, "manybr") {
+		t.Errorf("links left:\n%s", o)
+	}
+	if o, _ := inNS(t, ns, "ip", "-o", "addr"); strings.Contains(o, "10.50.0.") {
+		t.Errorf("addresses left:\n%s", o)
+	}
+}
