@@ -209,7 +209,8 @@ func Detach(hostEnds []string) error {
 		if err != nil {
 			continue
 		}
-		if err := netlink.LinkDel(l); err != nil {
+		// The kernel may be deleting it too, with the jail's namespace.
+		if err := netlink.LinkDel(l); err != nil && !errors.Is(err, unix.ENODEV) && !errors.Is(err, unix.ENOENT) {
 			errs = append(errs, fmt.Errorf("epair %s: %w", name, err))
 		}
 	}
