@@ -27,8 +27,8 @@ func platformCommands(e *env) []*cobra.Command {
 }
 
 func newBenchCmd(e *env) *cobra.Command {
-	var runs, jails int
-	var asJSON bool
+	var runs, jails, netJails int
+	var asJSON, withNet bool
 	cmd := &cobra.Command{
 		Use:   "bench [--runs N] [--jails N] [--json]",
 		Short: "Measure jail start and stop latency and memory on this host",
@@ -44,10 +44,15 @@ busybox-static, and makes everything it uses under a temporary directory.`,
 		Example: "  vjail bench\n  vjail bench --runs 50 --jails 100 --json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runBench(e, runs, jails, asJSON)
+			if !withNet {
+				netJails = 0
+			}
+			return runBench(e, runs, jails, netJails, asJSON)
 		},
 	}
 	cmd.Flags().IntVar(&runs, "runs", 30, "runs of each start measurement")
+	cmd.Flags().BoolVar(&withNet, "net", false, "also measure networking: start with an epair, the Nth jail on one bridge, TCP throughput (iperf3)")
+	cmd.Flags().IntVar(&netJails, "net-jails", 1000, "with --net, how many jails on one bridge")
 	cmd.Flags().IntVar(&jails, "jails", 100, "idle persist vnet jails for the memory measurement")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
@@ -72,7 +77,7 @@ type benchMemory struct {
 	TotalKiB       float64 `json:"total_kib"`
 }
 
-func runBench(e *env, runs, jails int, asJSON bool) error {
+func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 	if os.Geteuid() != 0 {
 		return errors.New("bench runs jails: run it as root")
 	}
@@ -175,6 +180,12 @@ func runBench(e *env, runs, jails int, asJSON bool) error {
 	if err != nil {
 		return err
 	}
+	var nb *netBench
+	if netJails > 0 {
+		if nb, err = runNetBench(e, self, root, runs, netJails, asJSON); err != nil {
+			return err
+		}
+	}
 	if asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -182,7 +193,8 @@ func runBench(e *env, runs, jails int, asJSON bool) error {
 			Runs    int         `json:"runs"`
 			Latency []benchRow  `json:"latency"`
 			Memory  benchMemory `json:"memory"`
-		}{runs, rows, mem})
+			Net     *netBench   `json:"network,omitempty"`
+		}{runs, rows, mem, nb})
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 8, 2, ' ', 0)
 	fmt.Fprintf(tw, "START TO /bin/true (%d runs)\tMEDIAN\tP90\tVS FLOOR\tNOTE\n", runs)
@@ -201,7 +213,10 @@ func runBench(e *env, runs, jails int, asJSON bool) error {
 	fmt.Fprintf(tw, "page tables\t%.0f KiB\n", mem.PageTablesKiB)
 	fmt.Fprintf(tw, "processes (PSS)\t%.0f KiB\n", mem.PssKiB)
 	fmt.Fprintf(tw, "total\t%.0f KiB\n", mem.TotalKiB)
-	return tw.Flush()
+	if err := tw.Flush(); err != nil || nb == nil {
+		return err
+	}
+	return nb.print(e, runs)
 }
 
 // vjailRunner runs this binary as a whole process on one state directory

@@ -300,41 +300,29 @@ func (m *Manager) allocate(s *Spec) (*state.Record, error) {
 		return nil, err
 	}
 	defer lock.Unlock()
-	recs, err := m.State.List()
-	if err != nil {
-		return nil, err
-	}
-	usedJID := map[int]string{}
-	usedBase := map[uint32]bool{}
-	for _, r := range recs {
-		if r.Name == s.Name {
-			continue
-		}
-		usedJID[r.JID] = r.Name
-		usedBase[r.UIDBase] = true
-	}
+	// Claimed by number, not found by reading every record: allocation
+	// costs the same with one jail as with thousands.
 	jid := s.JID
 	if jid > 0 {
-		if other, ok := usedJID[jid]; ok {
-			return nil, fmt.Errorf("jid %d is in use by jail %s", jid, other)
+		if err := m.State.Claim("jid", uint64(jid), s.Name); err != nil {
+			return nil, fmt.Errorf("jid %d: %w", jid, err)
 		}
 	} else {
-		for jid = 1; usedJID[jid] != ""; jid++ {
+		n, err := m.State.ClaimNext("jid", 1, MaxJID, s.Name)
+		if err != nil {
+			return nil, err
 		}
+		jid = int(n)
 	}
-	base := uint32(0)
-	for slot := uint32(0); slot < MaxJails; slot++ {
-		if b := FirstUID + slot*IDRange; !usedBase[b] {
-			base = b
-			break
-		}
+	slot, err := m.State.ClaimNext("uid", 0, MaxJails-1, s.Name)
+	if err != nil {
+		m.State.Release("jid", uint64(jid), s.Name)
+		return nil, fmt.Errorf("no free uid range (%d jails at most): %w", MaxJails, err)
 	}
-	if base == 0 {
-		return nil, fmt.Errorf("no free uid range: %d jails run already", MaxJails)
-	}
+	base := FirstUID + uint32(slot)*IDRange
 	rec := &state.Record{
 		Name: s.Name, Block: s.Block, JID: jid, Phase: state.Creating, Path: s.Path, Hostname: s.Hostname,
-		VNet: s.VNet, UIDBase: base, ConfFile: m.ConfFile,
+		VNet: s.VNet, UIDBase: base, UIDSlot: int(slot), ConfFile: m.ConfFile,
 	}
 	for _, p := range s.Params.Params {
 		rec.Params = append(rec.Params, state.Param{Name: p.Name, Values: p.Values})
@@ -356,6 +344,8 @@ const (
 	FirstUID = 0x70000000
 	IDRange  = 65536
 	MaxJails = 4095
+	// MaxJID is FreeBSD's JAIL_MAX.
+	MaxJID = 999999
 )
 
 // cleanup removes what is left of a jail that no longer runs: its host

@@ -62,8 +62,10 @@ type Record struct {
 	// /proc/PID/stat) identify the jail's init without trusting a reused PID.
 	InitPID   int    `json:"init_pid"`
 	InitStart uint64 `json:"init_start"`
-	// UIDBase is the first host uid (and gid) of the jail's 65536 ids.
+	// UIDBase is the first host uid (and gid) of the jail's 65536 ids;
+	// UIDSlot is the number of that range, claimed as "uid".
 	UIDBase uint32 `json:"uid_base"`
+	UIDSlot int    `json:"uid_slot"`
 	// Cgroup is the jail's cgroup directory on the host.
 	Cgroup string `json:"cgroup"`
 	// Socket is the control socket of the jail's init.
@@ -232,9 +234,13 @@ func (d *Dir) Read(name string) (*Record, error) {
 	return &r, nil
 }
 
-// Remove deletes the record of jail name; absent is success.
-// Preconditions: the caller holds name's lock.
+// Remove deletes the record of jail name, its socket, and the numbers it
+// claimed; absent is success. Preconditions: the caller holds name's lock.
 func (d *Dir) Remove(name string) error {
+	if r, err := d.Read(name); err == nil {
+		d.Release("jid", uint64(r.JID), name)
+		d.Release("uid", uint64(r.UIDSlot), name)
+	}
 	err := os.Remove(d.recordPath(name))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("state of %s: %w", name, err)

@@ -384,3 +384,36 @@ func TestDirFromEnv(t *testing.T) {
 		t.Errorf("DefaultDir, EnvDir = %q, %q, want %q, %q", DefaultDir, EnvDir, "/run/vjail", "VJAIL_STATE_DIR")
 	}
 }
+
+func TestClaims(t *testing.T) {
+	d, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := d.ClaimNext("jid", 1, 3, "a")
+	if err != nil || a != 1 {
+		t.Fatalf("ClaimNext(a) = %d, %v; want 1", a, err)
+	}
+	if err := d.Write(&Record{Name: "a", JID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// b's claim of 2 is stale: b has no record, so c may take 2 later.
+	if n, _ := d.ClaimNext("jid", 1, 3, "b"); n != 2 {
+		t.Fatalf("ClaimNext(b) = %d, want 2", n)
+	}
+	if err := d.Claim("jid", 1, "c"); !errors.Is(err, ErrClaimed) {
+		t.Errorf("Claim(1, c) while a holds it = %v, want ErrClaimed", err)
+	}
+	if err := d.Claim("jid", 2, "c"); err != nil {
+		t.Errorf("Claim(2, c) over b's stale claim = %v", err)
+	}
+	if n, _ := d.ClaimNext("jid", 1, 3, "d"); n != 3 {
+		t.Errorf("ClaimNext(d) = %d, want 3 (after the last handed out)", n)
+	}
+	if err := d.Remove("a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Claim("jid", 1, "e"); err != nil {
+		t.Errorf("Claim(1, e) after a was removed = %v", err)
+	}
+}

@@ -56,9 +56,6 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 		if err != nil {
 			return hostEnds, err
 		}
-		if n := bridgePorts(bridge); n >= MaxBridgePorts {
-			return hostEnds, fmt.Errorf("vnet.bridge %s: the bridge has %d ports, the most a Linux bridge takes; put further jails on another bridge", br, n)
-		}
 		host := HostIfName(j.Name, i)
 		if l, err := netlink.LinkByName(host); err == nil {
 			// Left by a crash of this very jail: the name is derived from it.
@@ -74,6 +71,9 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 			PeerNamespace:    netlink.NsFd(int(jailNS)),
 		}
 		if err := netlink.LinkAdd(veth); err != nil {
+			if errors.Is(err, unix.EXFULL) {
+				return hostEnds, fmt.Errorf("vnet.bridge %s: the bridge has %d ports, the most a Linux bridge takes; put further jails on another bridge", br, MaxBridgePorts)
+			}
 			return hostEnds, fmt.Errorf("epair %s for jail %s: %w", host, j.Name, err)
 		}
 		hostEnds = append(hostEnds, host)
@@ -101,23 +101,10 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 const addrGenModeNone = 1
 
 // MaxBridgePorts is the most ports a Linux bridge takes (BR_MAX_PORTS
-// 1024, port 0 reserved); the next one fails with "exchange full".
+// 1024, port 0 reserved); the next one fails with EXFULL, which vjail
+// turns into advice. Counting ports before each start would cost a dump
+// of every link, growing with the number of jails.
 const MaxBridgePorts = 1023
-
-// bridgePorts counts the links on bridge.
-func bridgePorts(bridge netlink.Link) int {
-	links, err := netlink.LinkList()
-	if err != nil {
-		return 0
-	}
-	n := 0
-	for _, l := range links {
-		if l.Attrs().MasterIndex == bridge.Attrs().Index {
-			n++
-		}
-	}
-	return n
-}
 
 // configureInside brings the jail's epairs up with their addresses and
 // default routes, through a netlink handle opened in its namespace. An
