@@ -66,7 +66,8 @@ jexec -l does.`,
 var errNoTerminal = errors.New("console needs a terminal on standard input")
 
 // fileStdio gives a command in a jail vjail's own standard files, or pipes
-// copying from and to them when they are not files (vjail run in-process).
+// copying from and to them when they are not files (vjail run in-process)
+// or are terminals.
 // done closes the pipes and waits until the output is copied.
 func fileStdio(in io.Reader, out, errOut io.Writer) ([3]*os.File, func(), error) {
 	var files [3]*os.File
@@ -90,7 +91,8 @@ func fileStdio(in io.Reader, out, errOut io.Writer) ([3]*os.File, func(), error)
 		go func() { io.Copy(w, in); w.Close() }()
 	}
 	for i, dst := range []io.Writer{out, errOut} {
-		if f, ok := dst.(*os.File); ok {
+		// A terminal of the caller's goes through a pipe, never into the jail.
+		if f, ok := dst.(*os.File); ok && !jail.IsTerminal(f) {
 			files[i+1] = f
 			continue
 		}

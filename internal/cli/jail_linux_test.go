@@ -73,7 +73,7 @@ func (w *world) userland(name string) string {
 		}
 	}
 	copyFile(w.t, "/bin/busybox", filepath.Join(root, "bin/busybox"), 0o755)
-	for _, c := range []string{"sh", "ls", "ps", "cat", "echo", "hostname", "id", "sleep", "ip", "true", "false", "login", "env", "kill", "pwd", "ping", "ping6", "httpd", "wget"} {
+	for _, c := range []string{"sh", "ls", "ps", "cat", "echo", "hostname", "id", "sleep", "ip", "true", "false", "login", "env", "kill", "pwd", "ping", "ping6", "httpd", "wget", "readlink"} {
 		if err := os.Symlink("busybox", filepath.Join(root, "bin", c)); err != nil {
 			w.t.Fatal(err)
 		}
@@ -1171,4 +1171,55 @@ func TestManyOnBridge(t *testing.T) {
 	if o, _ := inNS(t, ns, "ip", "-o", "addr"); strings.Contains(o, "10.50.0.") {
 		t.Errorf("addresses left:\n%s", o)
 	}
+}
+
+// TestTerminalNotPassed: when vjail's output is a terminal, commands in
+// the jail (exec.start, exec without a terminal on standard input) write
+// to a pipe vjail copies, never to the caller's terminal itself.
+func TestTerminalNotPassed(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("tty")
+	w.writeConf(fmt.Sprintf("tty { path = %q; persist; mount.procfs; exec.start = \"readlink /proc/self/fd/1\"; }\n", root))
+	master, slavePath, err := console.NewPty()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	slave, err := os.OpenFile(slavePath, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slave.Close()
+	var mu sync.Mutex
+	var got bytes.Buffer
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			mu.Lock()
+			got.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	args := []string{"--state-dir", w.state, "-f", w.conf}
+	if code := Main(append(args, "start", "tty"), strings.NewReader(""), slave, slave); code != 0 {
+		time.Sleep(200 * time.Millisecond)
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("start = %d: %q", code, got.String())
+	}
+	if code := Main(append(args, "exec", "tty", "readlink", "/proc/self/fd/1"), strings.NewReader(""), slave, slave); code != 0 {
+		t.Fatalf("exec = %d", code)
+	}
+	time.Sleep(200 * time.Millisecond)
+	mu.Lock()
+	out := got.String()
+	mu.Unlock()
+	if strings.Count(out, "pipe:[") != 2 || strings.Contains(out, "/dev/pts") {
+		t.Errorf("what the jail's commands had as standard output:\n%q\nwant two pipes, no terminal", out)
+	}
+	w.mustVjail("stop", "tty")
 }

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/containerd/console"
 	"golang.org/x/sys/unix"
 
 	"github.com/vjail/vjail/internal/state"
@@ -602,13 +603,21 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// stdoutFile returns w as a file if it is one, so that a command in the
-// jail can write to it directly.
+// stdoutFile returns w as a file if it is one and not a terminal, so that
+// a command in the jail can write to it directly.
 func stdoutFile(w io.Writer) *os.File {
-	if f, ok := w.(*os.File); ok {
+	if f, ok := w.(*os.File); ok && !IsTerminal(f) {
 		return f
 	}
 	return nil
+}
+
+// IsTerminal reports whether f is a terminal. A terminal of the caller's
+// is never handed to a process in a jail, which could use it against the
+// caller's session (CVE-2017-5226); its output goes through a pipe.
+func IsTerminal(f *os.File) bool {
+	_, err := console.ConsoleFromFile(f)
+	return err == nil
 }
 
 // outputPipe copies what a jail command writes into a Writer that is not
