@@ -1223,3 +1223,45 @@ func TestTerminalNotPassed(t *testing.T) {
 	}
 	w.mustVjail("stop", "tty")
 }
+
+// TestKillDuringStart kills vjail start at a range of moments, from before
+// it did anything to after it finished, and checks that the next command
+// (stop, then start and stop again) leaves nothing behind: no process, no
+// cgroup, no epair, no record.
+func TestKillDuringStart(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("kill")
+	bin := staticBinary(t)
+	ns := hostNamespace(t)
+	w.writeConf(fmt.Sprintf("k { path = %q; persist; vnet; vnet.bridge = killbr; vnet.addr = 10.60.0.2/24; mount.devfs; exec.start = \"/bin/sleep 0.01\"; }\n", root))
+	vjail := func(args ...string) (string, error) {
+		return inNS(t, ns, append([]string{bin, "--state-dir", w.state, "-f", w.conf}, args...)...)
+	}
+	t.Cleanup(func() { vjail("stop") })
+	for delay := 0; delay <= 30; delay += 2 {
+		cmd := exec.Command("nsenter", "--net=/run/netns/"+ns, bin, "--state-dir", w.state, "-f", w.conf, "start", "-q", "k")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(delay) * time.Millisecond)
+		cmd.Process.Kill()
+		cmd.Wait()
+		// The next command finishes or undoes whatever was under way.
+		vjail("stop", "k")
+		if o, err := vjail("start", "-q", "k"); err != nil {
+			t.Errorf("after a kill at %d ms, start: %v: %s", delay, err, o)
+		}
+		if o, err := vjail("stop", "-q", "k"); err != nil {
+			t.Errorf("after a kill at %d ms, stop: %v: %s", delay, err, o)
+		}
+		if o, _ := inNS(t, ns, "ip", "-o", "link"); strings.Contains(o, ": vj") {
+			t.Errorf("after a kill at %d ms: epairs left:\n%s", delay, o)
+		}
+		if m, _ := filepath.Glob("/sys/fs/cgroup/unified/vjail-*/k"); len(m) > 0 {
+			t.Errorf("after a kill at %d ms: cgroup left: %v", delay, m)
+		}
+		if _, err := os.Stat(filepath.Join(w.state, "k.json")); err == nil {
+			t.Errorf("after a kill at %d ms: record left", delay)
+		}
+	}
+}
