@@ -1265,3 +1265,42 @@ func TestKillDuringStart(t *testing.T) {
 		}
 	}
 }
+
+// TestKillDuringStop kills vjail stop at a range of moments and checks
+// that the next stop finishes the job.
+func TestKillDuringStop(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("kstop")
+	bin := staticBinary(t)
+	ns := hostNamespace(t)
+	w.writeConf(fmt.Sprintf("k { path = %q; persist; vnet; vnet.bridge = killbr; vnet.addr = 10.61.0.2/24; mount.devfs; exec.stop = \"/bin/sleep 0.01\"; }\n", root))
+	vjail := func(args ...string) (string, error) {
+		return inNS(t, ns, append([]string{bin, "--state-dir", w.state, "-f", w.conf}, args...)...)
+	}
+	t.Cleanup(func() { vjail("stop") })
+	for delay := 0; delay <= 30; delay += 3 {
+		if o, err := vjail("start", "-q", "k"); err != nil {
+			t.Fatalf("start before a kill at %d ms: %v: %s", delay, err, o)
+		}
+		cmd := exec.Command("nsenter", "--net=/run/netns/"+ns, bin, "--state-dir", w.state, "-f", w.conf, "stop", "-q", "k")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(delay) * time.Millisecond)
+		cmd.Process.Kill()
+		cmd.Wait()
+		vjail("stop", "-q", "k") // finishes, or says it is not running
+		if o, _ := vjail("list"); strings.Contains(o, "k ") {
+			t.Errorf("after a kill at %d ms: still listed:\n%s", delay, o)
+		}
+		if o, _ := inNS(t, ns, "ip", "-o", "link"); strings.Contains(o, ": vj") {
+			t.Errorf("after a kill at %d ms: epairs left:\n%s", delay, o)
+		}
+		if m, _ := filepath.Glob("/sys/fs/cgroup/unified/vjail-*/k"); len(m) > 0 {
+			t.Errorf("after a kill at %d ms: cgroup left: %v", delay, m)
+		}
+		if _, err := os.Stat(filepath.Join(w.state, "k.json")); err == nil {
+			t.Errorf("after a kill at %d ms: record left", delay)
+		}
+	}
+}
