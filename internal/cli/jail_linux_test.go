@@ -1304,3 +1304,54 @@ func TestKillDuringStop(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateDestroy: vjail create --from busybox puts a userland at the
+// path the configuration gives (its global path = "DIR/$name") and adds
+// the jail's block; the jail starts, its /etc/rc runs the services in
+// /etc/rc.d; an interrupted create's leftovers do not count; destroy
+// removes the userland and the block, and refuses while the jail runs.
+func TestCreateDestroy(t *testing.T) {
+	w := newWorld(t)
+	jails := filepath.Join(w.dir, "jails")
+	w.writeConf(fmt.Sprintf("path = \"%s/$name\";\nexec.start = \"/bin/sh /etc/rc\";\nexec.stop = \"/bin/sh /etc/rc.shutdown\";\nmount.devfs;\npersist;\n", jails))
+	// What an interrupted create leaves must not stop the next one.
+	os.MkdirAll(filepath.Join(jails, "web.vjail-partial", "bin"), 0o755)
+	if out := w.mustVjail("create", "web", "--from", "busybox"); out != fmt.Sprintf("web: userland created at %s/web\n", jails) {
+		t.Errorf("create: %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(jails, "web.vjail-partial")); err == nil {
+		t.Error("the partial userland is still there")
+	}
+	conf, _ := os.ReadFile(w.conf)
+	if !strings.Contains(string(conf), "web {") {
+		t.Errorf("no block for web in:\n%s", conf)
+	}
+	writeFile(t, filepath.Join(jails, "web/etc/rc.d/S10hello"), "#!/bin/sh\n[ \"$1\" = start ] && echo hello > /tmp/started\n")
+	os.Chmod(filepath.Join(jails, "web/etc/rc.d/S10hello"), 0o755)
+	if code, _, errOut := w.vjail("", "create", "web", "--from", "busybox"); code == 0 || !strings.Contains(errOut, "already exists") {
+		t.Errorf("second create = %d, %q", code, errOut)
+	}
+	w.mustVjail("start", "web")
+	if out := w.mustVjail("exec", "web", "cat", "/tmp/started"); out != "hello\n" {
+		t.Errorf("the rc.d service did not start: %q", out)
+	}
+	if out := w.mustVjail("exec", "web", "hostname"); out != "web\n" {
+		t.Errorf("hostname in web: %q", out)
+	}
+	if code, _, errOut := w.vjail("", "destroy", "web", "--yes"); code == 0 || !strings.Contains(errOut, "stop it first") {
+		t.Errorf("destroy while running = %d, %q", code, errOut)
+	}
+	w.mustVjail("stop", "web")
+	if code, _, _ := w.vjail("n\n", "destroy", "web"); code == 0 {
+		t.Error("destroy went ahead on a no")
+	}
+	if out := w.mustVjail("destroy", "web", "--yes"); out != "web: destroyed\n" {
+		t.Errorf("destroy: %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(jails, "web")); err == nil {
+		t.Error("the userland is still there")
+	}
+	if conf, _ := os.ReadFile(w.conf); strings.Contains(string(conf), "web {") || !strings.Contains(string(conf), "persist;") {
+		t.Errorf("after destroy, the configuration is:\n%s", conf)
+	}
+}

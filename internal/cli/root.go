@@ -100,7 +100,7 @@ Jails are described in jail.conf(5), FreeBSD's own language.`,
 	pf.StringVar(&e.networksFile, "networks", "", "host networks `FILE` (default /etc/vjail/networks.conf)")
 	pf.StringVar(&e.stateDir, "state-dir", "", "where vjail keeps running jails' records and sockets (default $VJAIL_STATE_DIR or /run/vjail)")
 	root.AddCommand(newConfigCmd(e), newVersionCmd(e), newStartCmd(e), newStopCmd(e), newRestartCmd(e),
-		newExecCmd(e), newConsoleCmd(e), newListCmd(e))
+		newExecCmd(e), newConsoleCmd(e), newListCmd(e), newCreateCmd(e), newDestroyCmd(e))
 	root.AddCommand(platformCommands(e)...)
 	return root
 }
