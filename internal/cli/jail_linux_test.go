@@ -1238,7 +1238,7 @@ func TestKillDuringStart(t *testing.T) {
 		return inNS(t, ns, append([]string{bin, "--state-dir", w.state, "-f", w.conf}, args...)...)
 	}
 	t.Cleanup(func() { vjail("stop") })
-	for delay := 0; delay <= 30; delay += 2 {
+	for delay := 0; delay <= 30; delay++ {
 		cmd := exec.Command("nsenter", "--net=/run/netns/"+ns, bin, "--state-dir", w.state, "-f", w.conf, "start", "-q", "k")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

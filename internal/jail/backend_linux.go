@@ -83,6 +83,11 @@ func cgroupRoot() (root string, v1 bool, err error) {
 func (b *linuxBackend) Prepare(s *Spec, rec *state.Record) error {
 	rec.Cgroup = filepath.Join(b.cgroupParent, s.Name)
 	rec.Socket = b.dir.SocketPath(s.Name)
+	// The epairs' host ends are named after the jail: recorded before they
+	// exist, so that a crash in between leaves nothing Destroy misses.
+	for i := range s.VNetBridges {
+		rec.Epairs = append(rec.Epairs, vnet.HostIfName(s.Name, i))
+	}
 	return nil
 }
 
@@ -170,11 +175,6 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (
 			return fmt.Errorf("vnet.interface %s: move into the jail: %w", ifname, err)
 		}
 		rec.Interfaces = append(rec.Interfaces, state.Interface{Name: ifname, Up: up})
-	}
-	// The epairs' host ends are named after the jail: recorded before they
-	// exist, so that a crash in between leaves nothing Destroy misses.
-	for i := range s.VNetBridges {
-		rec.Epairs = append(rec.Epairs, vnet.HostIfName(s.Name, i))
 	}
 	vj := vnet.Jail{Name: s.Name, Bridges: s.VNetBridges, Addrs: s.VNetAddrs, Routers: s.VNetRouters}
 	if _, err := vnet.Attach(vj, init.PID, vnet.MachineKey()); err != nil {

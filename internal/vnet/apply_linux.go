@@ -58,11 +58,16 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 		}
 		host := HostIfName(j.Name, i)
 		if l, err := netlink.LinkByName(host); err == nil {
-			// Left by a crash of this very jail: the name is derived from it.
-			if l.Attrs().Alias != Alias(j.Name, i) {
-				return hostEnds, fmt.Errorf("epair %s: a link of that name exists and is not jail %s's", host, j.Name)
+			// Left by a crash of this very jail (the name is derived from
+			// it; a crash may come before the alias is set), or going away
+			// with its old namespace: delete it. A link some other tool
+			// labelled is not ours to touch.
+			if a := l.Attrs().Alias; a != "" && a != Alias(j.Name, i) {
+				return hostEnds, fmt.Errorf("epair %s: a link of that name exists and is not jail %s's (alias %q)", host, j.Name, a)
 			}
-			netlink.LinkDel(l)
+			if err := netlink.LinkDel(l); err != nil && !errors.Is(err, unix.ENODEV) {
+				return hostEnds, fmt.Errorf("epair %s: remove the one a crash left: %w", host, err)
+			}
 		}
 		veth := &netlink.Veth{
 			LinkAttrs:        netlink.LinkAttrs{Name: host, HardwareAddr: MAC(machineKey, j.Name, i, "host"), MasterIndex: bridge.Attrs().Index},
