@@ -1355,3 +1355,50 @@ func TestCreateDestroy(t *testing.T) {
 		t.Errorf("after destroy, the configuration is:\n%s", conf)
 	}
 }
+
+// TestSequence checks the order of jail(8)'s steps (command.c startcommands
+// and stopcommands), which commands run on the host and which inside, that
+// exec.timeout kills a command that runs too long, and that stop.timeout
+// gives processes that ignore nothing time to end.
+func TestSequence(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("seq")
+	log := filepath.Join(w.dir, "host.log")
+	console := filepath.Join(w.dir, "console.log")
+	step := func(name string) string { return fmt.Sprintf("echo %s $JNAME >> %s", name, log) }
+	w.writeConf(fmt.Sprintf(`s {
+	path = %q; persist; mount.devfs;
+	exec.consolelog = %q;
+	exec.prepare = '%s'; exec.prestart = '%s'; exec.created = '%s';
+	exec.start = "echo start $(hostname)", "echo start2";
+	exec.poststart = '%s'; exec.prestop = '%s';
+	exec.stop = "echo stop";
+	exec.poststop = '%s'; exec.release = '%s';
+	host.hostname = inside;
+}
+slow { path = %q; exec.start = "sleep 5"; exec.timeout = 1; }
+`, root, console, step("prepare"), step("prestart"), step("created"), step("poststart"), step("prestop"), step("poststop"), step("release"), root))
+	if code, out, errOut := w.vjail("", "start", "s"); code != 0 {
+		t.Fatalf("start s = %d: %s%s", code, out, errOut)
+	}
+	w.mustVjail("stop", "s")
+	b, _ := os.ReadFile(log)
+	if got, want := string(b), "prepare s\nprestart s\ncreated s\npoststart s\nprestop s\npoststop s\nrelease s\n"; got != want {
+		t.Errorf("host commands ran as\n%s\nwant\n%s", got, want)
+	}
+	b, _ = os.ReadFile(console)
+	if got, want := string(b), "start inside\nstart2\nstop\n"; got != want {
+		t.Errorf("the console log is\n%q\nwant\n%q", got, want)
+	}
+	t0 := time.Now()
+	code, _, errOut := w.vjail("", "start", "slow")
+	if code == 0 || !strings.Contains(errOut, "timed out after 1s") {
+		t.Errorf("start of a jail whose exec.start outlives exec.timeout = %d, %q", code, errOut)
+	}
+	if d := time.Since(t0); d > 4*time.Second {
+		t.Errorf("exec.timeout = 1 took %s to fail the start", d)
+	}
+	if l := w.list(); len(l) != 0 {
+		t.Errorf("the jail whose start failed is listed: %+v", l)
+	}
+}
