@@ -1402,3 +1402,42 @@ slow { path = %q; exec.start = "sleep 5"; exec.timeout = 1; }
 		t.Errorf("the jail whose start failed is listed: %+v", l)
 	}
 }
+
+// TestRcConf: without names, start and stop follow rc.conf as rc.d/jail
+// does; enable and disable edit jail_list as sysrc(8) would.
+func TestRcConf(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("rc")
+	w.writeConf(fmt.Sprintf("path = %q; persist;\na { }\nb { }\nc { }\n", root))
+	rc := filepath.Join(w.dir, "rc.conf")
+	writeFile(t, rc, "hostname=\"host\"\njail_enable=\"NO\"\n")
+	run := func(args ...string) (int, string, string) {
+		return w.vjail("", append([]string{"--rc-conf", rc}, args...)...)
+	}
+	if code, _, errOut := run("start"); code == 0 || !strings.Contains(errOut, "jail_enable is not YES") {
+		t.Errorf("start with jail_enable=NO = %d, %q", code, errOut)
+	}
+	if code, out, errOut := run("enable", "b", "a"); code != 0 {
+		t.Fatalf("enable = %d: %s%s", code, out, errOut)
+	}
+	if b, _ := os.ReadFile(rc); string(b) != "hostname=\"host\"\njail_enable=\"YES\"\njail_list=\"b a\"\n" {
+		t.Errorf("rc.conf after enable:\n%s", b)
+	}
+	if code, out, errOut := run("start"); code != 0 || out != "b: created\na: created\n" {
+		t.Errorf("start = %d: %q %q; want b then a, not c", code, out, errOut)
+	}
+	rcconfSet := func(line string) {
+		b, _ := os.ReadFile(rc)
+		writeFile(t, rc, string(b)+line+"\n")
+	}
+	rcconfSet("jail_reverse_stop=YES")
+	if code, out, _ := run("stop"); code != 0 || out != "a: removed\nb: removed\n" {
+		t.Errorf("stop with jail_reverse_stop = %d: %q, want a then b", code, out)
+	}
+	if code, _, _ := run("disable", "a", "b"); code != 0 {
+		t.Fatal("disable failed")
+	}
+	if b, _ := os.ReadFile(rc); !strings.Contains(string(b), "jail_enable=\"NO\"") || !strings.Contains(string(b), "jail_list=\"\"") {
+		t.Errorf("rc.conf after disabling every listed jail:\n%s", b)
+	}
+}

@@ -32,6 +32,8 @@ type env struct {
 	stateDir string
 	// networksFile is --networks; empty means /etc/vjail/networks.conf.
 	networksFile string
+	// rcConf is --rc-conf; empty means /etc/rc.conf and its companions.
+	rcConf string
 }
 
 // exitError carries an exit status out of a command whose messages have
@@ -97,10 +99,11 @@ Jails are described in jail.conf(5), FreeBSD's own language.`,
 	pf := root.PersistentFlags()
 	pf.StringVarP(&e.confFile, "file", "f", "", "configuration `FILE` (\"-\" for standard input; default /etc/jail.conf and /etc/jail.conf.d/*.conf)")
 	pf.BoolVarP(&e.verbose, "verbose", "v", false, "say more")
+	pf.StringVar(&e.rcConf, "rc-conf", "", "rc.conf `FILE` with jail_enable and jail_list (default /etc/rc.conf, /etc/rc.conf.local, /etc/rc.conf.d/jail)")
 	pf.StringVar(&e.networksFile, "networks", "", "host networks `FILE` (default /etc/vjail/networks.conf)")
 	pf.StringVar(&e.stateDir, "state-dir", "", "where vjail keeps running jails' records and sockets (default $VJAIL_STATE_DIR or /run/vjail)")
 	root.AddCommand(newConfigCmd(e), newVersionCmd(e), newStartCmd(e), newStopCmd(e), newRestartCmd(e),
-		newExecCmd(e), newConsoleCmd(e), newListCmd(e), newCreateCmd(e), newDestroyCmd(e))
+		newExecCmd(e), newConsoleCmd(e), newListCmd(e), newCreateCmd(e), newDestroyCmd(e), newEnableCmd(e), newDisableCmd(e))
 	root.AddCommand(platformCommands(e)...)
 	return root
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -31,6 +32,16 @@ after the jails that depend on it. Each prints "NAME: removed".`,
 			specs, err := e.stopSpecs(m, args)
 			if err != nil {
 				return err
+			}
+			if len(args) == 0 {
+				// rc.d/jail: jail_reverse_stop stops jail_list's jails one
+				// after another, last first.
+				if rc, err := e.rcSettings(); err == nil && rc.ReverseStop && len(rc.List) > 0 {
+					m.Sequential = true
+					last := slices.Clone(rc.List)
+					slices.Reverse(last)
+					specs = orderBy(specs, last)
+				}
 			}
 			if err := m.Stop(context.Background(), specs); err != nil {
 				return exitError{exitFail}

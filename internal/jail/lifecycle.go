@@ -32,6 +32,10 @@ type Manager struct {
 	Err     io.Writer
 	// Quiet suppresses the created/removed lines (jail -q).
 	Quiet bool
+	// Sequential runs jails one after another in the order given (rc.conf
+	// without jail_parallel_start, and jail_reverse_stop), dependencies
+	// still first; a jail that fails does not hold the next one back.
+	Sequential bool
 	// ConfFile is recorded with each jail, for messages.
 	ConfFile string
 
@@ -94,6 +98,14 @@ func (m *Manager) runOrdered(ctx context.Context, specs []*Spec, reverse bool, o
 	if cyc := findCycle(specs, preds); cyc != "" {
 		return fmt.Errorf("depend: %s", cyc)
 	}
+	// after[n] is the jail n waits for only to keep the sequence.
+	after := map[string]string{}
+	if m.Sequential {
+		order := topoOrder(specs, preds)
+		for i := 1; i < len(order); i++ {
+			after[order[i].Name] = order[i-1].Name
+		}
+	}
 	type outcome struct {
 		done chan struct{}
 		ok   bool
@@ -110,6 +122,9 @@ func (m *Manager) runOrdered(ctx context.Context, specs []*Spec, reverse bool, o
 			defer wg.Done()
 			o := out[s.Name]
 			defer close(o.done)
+			if a, ok := after[s.Name]; ok {
+				<-out[a].done
+			}
 			for _, p := range preds[s.Name] {
 				<-out[p].done
 				if !out[p].ok {
@@ -137,6 +152,32 @@ func (m *Manager) runOrdered(ctx context.Context, specs []*Spec, reverse bool, o
 		return fmt.Errorf("failed: %s", strings.Join(names, ", "))
 	}
 	return nil
+}
+
+// topoOrder orders specs so that each comes after its predecessors,
+// otherwise keeping the given order. Preconditions: no cycle.
+func topoOrder(specs []*Spec, preds map[string][]string) []*Spec {
+	byName := map[string]*Spec{}
+	for _, s := range specs {
+		byName[s.Name] = s
+	}
+	placed := map[string]bool{}
+	var out []*Spec
+	var place func(s *Spec)
+	place = func(s *Spec) {
+		if placed[s.Name] {
+			return
+		}
+		placed[s.Name] = true
+		for _, p := range preds[s.Name] {
+			place(byName[p])
+		}
+		out = append(out, s)
+	}
+	for _, s := range specs {
+		place(s)
+	}
+	return out
 }
 
 // findCycle names a dependency cycle among specs, or returns "".
