@@ -210,3 +210,23 @@ func TestREADMEParams(t *testing.T) {
 		t.Errorf("README.md's parameter table is stale: run VJAIL_UPDATE_README=1 go test ./internal/cli -run TestREADMEParams")
 	}
 }
+
+func TestServiceInstall(t *testing.T) {
+	root := t.TempDir()
+	if code, out, errOut := run(t, "", "service", "install", "--root", root, "--binary", "/usr/local/sbin/vjail"); code != 0 {
+		t.Fatalf("service install = %d: %s%s", code, out, errOut)
+	}
+	unit, err := os.ReadFile(filepath.Join(root, "etc/systemd/system/vjail.service"))
+	if err != nil || !strings.Contains(string(unit), "ExecStart=/usr/local/sbin/vjail start\n") || !strings.Contains(string(unit), "ExecStop=/usr/local/sbin/vjail stop\n") || !strings.Contains(string(unit), "WantedBy=multi-user.target") {
+		t.Errorf("unit: %v\n%s", err, unit)
+	}
+	if target, err := os.Readlink(filepath.Join(root, "etc/systemd/system/multi-user.target.wants/vjail.service")); err != nil || target != "../vjail.service" {
+		t.Errorf("enabled: %q, %v", target, err)
+	}
+	if code, _, _ := run(t, "", "service", "uninstall", "--root", root); code != 0 {
+		t.Fatal("service uninstall failed")
+	}
+	if _, err := os.Stat(filepath.Join(root, "etc/systemd/system/vjail.service")); err == nil {
+		t.Error("the unit is still there")
+	}
+}

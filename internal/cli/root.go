@@ -101,9 +101,9 @@ Jails are described in jail.conf(5), FreeBSD's own language.`,
 	pf.BoolVarP(&e.verbose, "verbose", "v", false, "say more")
 	pf.StringVar(&e.rcConf, "rc-conf", "", "rc.conf `FILE` with jail_enable and jail_list (default /etc/rc.conf, /etc/rc.conf.local, /etc/rc.conf.d/jail)")
 	pf.StringVar(&e.networksFile, "networks", "", "host networks `FILE` (default /etc/vjail/networks.conf)")
-	pf.StringVar(&e.stateDir, "state-dir", "", "where vjail keeps running jails' records and sockets (default $VJAIL_STATE_DIR or /run/vjail)")
+	pf.StringVar(&e.stateDir, "state-dir", "", "`DIR` where vjail keeps running jails' records and sockets (default $VJAIL_STATE_DIR or /run/vjail)")
 	root.AddCommand(newConfigCmd(e), newVersionCmd(e), newStartCmd(e), newStopCmd(e), newRestartCmd(e),
-		newExecCmd(e), newConsoleCmd(e), newListCmd(e), newCreateCmd(e), newDestroyCmd(e), newEnableCmd(e), newDisableCmd(e))
+		newExecCmd(e), newConsoleCmd(e), newListCmd(e), newCreateCmd(e), newDestroyCmd(e), newEnableCmd(e), newDisableCmd(e), newServiceCmd(e))
 	root.AddCommand(platformCommands(e)...)
 	return root
 }
