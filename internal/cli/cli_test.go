@@ -230,3 +230,17 @@ func TestServiceInstall(t *testing.T) {
 		t.Error("the unit is still there")
 	}
 }
+
+func TestMan(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := run(t, "", "man", "--dir", dir); code != 0 {
+		t.Fatalf("man = %d: %s", code, errOut)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "vjail-start.8"))
+	if err != nil || !strings.Contains(string(page), "jail_enable") {
+		t.Errorf("vjail-start.8: %v\n%.300s", err, page)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "vjail.8")); err != nil {
+		t.Error(err)
+	}
+}

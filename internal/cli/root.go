@@ -105,6 +105,7 @@ Jails are described in jail.conf(5), FreeBSD's own language.`,
 	root.AddCommand(newConfigCmd(e), newVersionCmd(e), newStartCmd(e), newStopCmd(e), newRestartCmd(e),
 		newExecCmd(e), newConsoleCmd(e), newListCmd(e), newCreateCmd(e), newDestroyCmd(e), newEnableCmd(e), newDisableCmd(e), newServiceCmd(e))
 	root.AddCommand(platformCommands(e)...)
+	root.AddCommand(newManCmd(e, root))
 	return root
 }
 
