@@ -28,11 +28,13 @@ func newCreateCmd(e *env) *cobra.Command {
 		Long: `Create puts a userland at the jail's path (from the configuration, or
 /jails/NAME) and, unless the configuration has the jail, adds a block for it.
 SOURCE is busybox (a small userland from the host's busybox-static, with an
-/etc/rc that starts /etc/rc.d/S* scripts) or a directory to copy (a running
-machine's tree, as the seed suggests). The userland is built beside its path
+/etc/rc that starts /etc/rc.d/S* scripts), a directory to copy (a running
+machine's tree, as the seed suggests), or a tarball, plain or compressed
+with gzip, bzip2 or xz (FreeBSD's base.txz too), extracted without letting
+any entry out of the jail's root. The userland is built beside its path
 and moved into place at the end: an interrupted create leaves nothing that a
 later create or start would take for a complete userland.`,
-		Example: "  vjail create serverA --from busybox\n  vjail create old-www --from /mnt/old-server",
+		Example: "  vjail create serverA --from busybox\n  vjail create old-www --from /mnt/old-server\n  vjail create fbsd --from /tmp/base.txz",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
@@ -52,9 +54,22 @@ later create or start would take for a complete userland.`,
 			case from == "busybox":
 				fill = provision.Busybox("/bin/busybox", hostname)
 			case filepath.IsAbs(from):
-				fill = provision.Directory(from)
+				st, err := os.Stat(from)
+				if err != nil {
+					return fmt.Errorf("--from %s: %w", from, err)
+				}
+				if st.IsDir() {
+					fill = provision.Directory(from)
+				} else {
+					entries := 0
+					fill = provision.Tarball(from, func(string) {
+						if entries++; entries%5000 == 0 {
+							fmt.Fprintf(e.stderr, "vjail: %s: %d entries...\n", name, entries)
+						}
+					})
+				}
 			default:
-				return usageError{fmt.Errorf("--from %q: use busybox or the absolute path of a directory to copy", from)}
+				return usageError{fmt.Errorf("--from %q: use busybox, or the absolute path of a directory to copy or of a tarball (.tar, .tar.gz, .tar.bz2, .txz: FreeBSD's base.txz too)", from)}
 			}
 			fmt.Fprintf(e.stderr, "vjail: %s: building the userland at %s...\n", name, path)
 			if err := provision.Build(path, fill); err != nil {
@@ -75,7 +90,7 @@ later create or start would take for a complete userland.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "busybox, or a `DIR` to copy")
+	cmd.Flags().StringVar(&from, "from", "", "busybox, or a `DIR` to copy or a tarball to extract")
 	cmd.MarkFlagRequired("from")
 	return cmd
 }

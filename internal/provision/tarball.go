@@ -1,0 +1,82 @@
+package provision
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/ulikunitz/xz"
+)
+
+// Tarball fills dir from a tar archive, plain or compressed with gzip,
+// bzip2 or xz (FreeBSD's base.txz among them), recognised by its first
+// bytes. Every entry is resolved inside dir: names with ".." or an absolute
+// path, and links that would take a later entry out of dir, are refused,
+// and no symlink is followed when creating a file (see createInRoot).
+// progress, if set, is told each entry's name.
+func Tarball(file string, progress func(name string)) func(dir string) error {
+	return func(dir string) error {
+		f, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r, err := decompress(bufio.NewReader(f))
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		tr := tar.NewReader(r)
+		root, err := os.OpenFile(dir, os.O_RDONLY, 0)
+		if err != nil {
+			return err
+		}
+		defer root.Close()
+		for {
+			h, err := tr.Next()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", file, err)
+			}
+			for _, part := range strings.Split(h.Name, "/") {
+				if part == ".." {
+					return fmt.Errorf("%s: entry %q leaves the archive's root", file, h.Name)
+				}
+			}
+			// "/etc/x" and "./etc/x" are both etc/x of the jail.
+			name := path.Clean("/" + h.Name)
+			if name == "/" {
+				continue
+			}
+			if progress != nil {
+				progress(name)
+			}
+			if err := extractEntry(root, name, h, tr); err != nil {
+				return fmt.Errorf("%s: %s: %w", file, h.Name, err)
+			}
+		}
+	}
+}
+
+// decompress recognises gzip, bzip2 and xz by their magic numbers.
+func decompress(r *bufio.Reader) (io.Reader, error) {
+	magic, _ := r.Peek(6)
+	switch {
+	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+		return gzip.NewReader(r)
+	case bytes.HasPrefix(magic, []byte("BZh")):
+		return bzip2.NewReader(r), nil
+	case bytes.HasPrefix(magic, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
+		return xz.NewReader(r)
+	}
+	return r, nil
+}
