@@ -21,20 +21,22 @@ import (
 const DefaultJailsDir = "/jails"
 
 func newCreateCmd(e *env) *cobra.Command {
-	var from string
+	var from, cache string
 	cmd := &cobra.Command{
 		Use:   "create NAME --from SOURCE",
 		Short: "Put a userland at a jail's path and add the jail to the configuration",
 		Long: `Create puts a userland at the jail's path (from the configuration, or
 /jails/NAME) and, unless the configuration has the jail, adds a block for it.
 SOURCE is busybox (a small userland from the host's busybox-static, with an
-/etc/rc that starts /etc/rc.d/S* scripts), a directory to copy (a running
+/etc/rc that starts /etc/rc.d/S* scripts), debootstrap[:SUITE] (a Debian
+userland from the host's apt mirror; --cache DIR keeps one to copy next
+time), a directory to copy (a running
 machine's tree, as the seed suggests), or a tarball, plain or compressed
 with gzip, bzip2 or xz (FreeBSD's base.txz too), extracted without letting
 any entry out of the jail's root. The userland is built beside its path
 and moved into place at the end: an interrupted create leaves nothing that a
 later create or start would take for a complete userland.`,
-		Example: "  vjail create serverA --from busybox\n  vjail create old-www --from /mnt/old-server\n  vjail create fbsd --from /tmp/base.txz",
+		Example: "  vjail create serverA --from busybox\n  vjail create www --from debootstrap:bookworm\n  vjail create old-www --from /mnt/old-server\n  vjail create fbsd --from /tmp/base.txz",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
@@ -53,6 +55,8 @@ later create or start would take for a complete userland.`,
 			switch {
 			case from == "busybox":
 				fill = provision.Busybox("/bin/busybox", hostname)
+			case from == "debootstrap" || strings.HasPrefix(from, "debootstrap:"):
+				fill = provision.Debootstrap(strings.TrimPrefix(strings.TrimPrefix(from, "debootstrap"), ":"), cache, e.stderr)
 			case filepath.IsAbs(from):
 				st, err := os.Stat(from)
 				if err != nil {
@@ -69,7 +73,7 @@ later create or start would take for a complete userland.`,
 					})
 				}
 			default:
-				return usageError{fmt.Errorf("--from %q: use busybox, or the absolute path of a directory to copy or of a tarball (.tar, .tar.gz, .tar.bz2, .txz: FreeBSD's base.txz too)", from)}
+				return usageError{fmt.Errorf("--from %q: use busybox, debootstrap[:SUITE], or the absolute path of a directory to copy or of a tarball (.tar, .tar.gz, .tar.bz2, .txz: FreeBSD's base.txz too)", from)}
 			}
 			fmt.Fprintf(e.stderr, "vjail: %s: building the userland at %s...\n", name, path)
 			if err := provision.Build(path, fill); err != nil {
@@ -90,7 +94,8 @@ later create or start would take for a complete userland.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "busybox, or a `DIR` to copy or a tarball to extract")
+	cmd.Flags().StringVar(&from, "from", "", "busybox, debootstrap[:SUITE], or a `DIR` to copy or a tarball to extract")
+	cmd.Flags().StringVar(&cache, "cache", "", "with debootstrap, keep the downloaded userland in `DIR` and copy it next time")
 	cmd.MarkFlagRequired("from")
 	return cmd
 }

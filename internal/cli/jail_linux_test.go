@@ -1441,3 +1441,28 @@ func TestRcConf(t *testing.T) {
 		t.Errorf("rc.conf after disabling every listed jail:\n%s", b)
 	}
 }
+
+// debootstrapCache keeps the Debian userland between test runs on one
+// machine, so that only the first run downloads it.
+const debootstrapCache = "/var/cache/vjail-test"
+
+// TestDebootstrap: a Debian userland made by vjail create --from
+// debootstrap runs as a jail where apt works.
+func TestDebootstrap(t *testing.T) {
+	if _, err := exec.LookPath("debootstrap"); err != nil {
+		t.Fatal("this test needs debootstrap (apt-get install debootstrap)")
+	}
+	w := newWorld(t)
+	w.writeConf(fmt.Sprintf("path = \"%s/$name\"; persist; vnet; mount.devfs; mount.procfs; exec.start = \"/bin/true\";\n", w.dir))
+	if code, out, errOut := w.vjail("", "create", "deb", "--from", "debootstrap", "--cache", debootstrapCache); code != 0 {
+		t.Fatalf("create --from debootstrap = %d: %s\n%s", code, out, errOut)
+	}
+	w.mustVjail("start", "deb")
+	if out := w.mustVjail("exec", "deb", "sh", "-c", "cat /etc/debian_version; apt-get --version | head -1; hostname"); !strings.Contains(out, "apt ") || !strings.Contains(out, "deb\n") {
+		t.Errorf("inside the Debian jail: %q", out)
+	}
+	w.mustVjail("stop", "deb")
+	if out := w.mustVjail("destroy", "deb", "--yes"); out != "deb: destroyed\n" {
+		t.Errorf("destroy: %q", out)
+	}
+}
