@@ -1442,6 +1442,40 @@ func TestRcConf(t *testing.T) {
 	}
 }
 
+// TestRcConfPerJail: a jail of jail_list is read from its own
+// configuration (here jail_NAME_conf) as rc.d/jail does, the others from
+// jail_conf; a jail_list naming an unknown jail starts nothing.
+func TestRcConfPerJail(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("rc")
+	w.writeConf(fmt.Sprintf("path = %q; persist;\na { }\nb { }\n", root))
+	own := filepath.Join(w.dir, "jail.d.conf")
+	writeFile(t, own, fmt.Sprintf("d { path = %q; persist; host.hostname = \"own-file\"; }\n", root))
+	rc := filepath.Join(w.dir, "rc.conf")
+	run := func(args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := Main(append([]string{"--state-dir", w.state, "--rc-conf", rc}, args...), strings.NewReader(""), &out, &errOut)
+		return code, out.String(), errOut.String()
+	}
+	writeFile(t, rc, fmt.Sprintf("jail_enable=YES\njail_conf=%q\njail_list=\"a zz d\"\njail_d_conf=%q\n", w.conf, own))
+	if code, out, errOut := run("start"); code == 0 || out != "" || !strings.Contains(errOut, "zz") {
+		t.Errorf("start with zz in jail_list = %d: %q %q; want an error naming zz and nothing started", code, out, errOut)
+	}
+	if l := w.list(); len(l) != 0 {
+		t.Errorf("jails running after a refused start: %+v", l)
+	}
+	writeFile(t, rc, fmt.Sprintf("jail_enable=YES\njail_conf=%q\njail_list=\"a d\"\njail_d_conf=%q\n", w.conf, own))
+	if code, out, errOut := run("start"); code != 0 || out != "a: created\nd: created\n" {
+		t.Fatalf("start = %d: %q %q; want a then d", code, out, errOut)
+	}
+	if out := w.mustVjail("exec", "d", "hostname"); out != "own-file\n" {
+		t.Errorf("d's hostname = %q, want the one of its own file", out)
+	}
+	if code, out, errOut := run("stop"); code != 0 || !strings.Contains(out, "a: removed") || !strings.Contains(out, "d: removed") {
+		t.Errorf("stop = %d: %q %q", code, out, errOut)
+	}
+}
+
 // debootstrapCache keeps the Debian userland between test runs on one
 // machine, so that only the first run downloads it.
 const debootstrapCache = "/var/cache/vjail-test"

@@ -31,7 +31,12 @@ func (e *env) manager(quiet bool) (*jail.Manager, error) {
 // the configuration has errors: nothing is started from a file that
 // `vjail config check` rejects.
 func (e *env) configSpecs() ([]*jail.Spec, []*jailconf.Jail, error) {
-	l := e.load()
+	return e.configSpecsFrom(e.confFile)
+}
+
+// configSpecsFrom is configSpecs for the configuration in file.
+func (e *env) configSpecsFrom(file string) ([]*jail.Spec, []*jailconf.Jail, error) {
+	l := e.loadFrom(file)
 	for _, d := range l.diags {
 		if d.Severity != jailconf.SevNote || e.verbose {
 			fmt.Fprintln(e.stderr, d.Error())

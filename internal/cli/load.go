@@ -21,14 +21,17 @@ func (l *loaded) describeFiles() string { return strings.Join(l.cfg.Files, ", ")
 // load reads the configuration named by -f (or the default one), resolves
 // it, checks parameter names and values, and adds what this platform's
 // backend cannot honour as warnings and notes.
-func (e *env) load() *loaded {
+func (e *env) load() *loaded { return e.loadFrom(e.confFile) }
+
+// loadFrom is load for the configuration in file ("" for the default).
+func (e *env) loadFrom(file string) *loaded {
 	ld := jailconf.Loader{Stdin: e.stdin}
 	var cfg *jailconf.Config
 	var diags jailconf.Diags
-	if e.confFile == "" {
+	if file == "" {
 		cfg, diags = ld.LoadDefault()
 	} else {
-		cfg, diags = ld.LoadFile(e.confFile)
+		cfg, diags = ld.LoadFile(file)
 	}
 	jails, rdiags := cfg.Resolve()
 	diags = append(diags, rdiags...)

@@ -1,6 +1,7 @@
 package jail
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -364,7 +365,7 @@ func (m *Manager) allocate(s *Spec) (*state.Record, error) {
 	base := FirstUID + uint32(slot)*IDRange
 	rec := &state.Record{
 		Name: s.Name, Block: s.Block, JID: jid, Phase: state.Creating, Path: s.Path, Hostname: s.Hostname,
-		VNet: s.VNet, UIDBase: base, UIDSlot: int(slot), ConfFile: m.ConfFile,
+		VNet: s.VNet, UIDBase: base, UIDSlot: int(slot), ConfFile: cmp.Or(s.ConfFile, m.ConfFile),
 	}
 	for _, p := range s.Params.Params {
 		rec.Params = append(rec.Params, state.Param{Name: p.Name, Values: p.Values})

@@ -21,8 +21,11 @@ type Spec struct {
 	// Block is the name of the jail's block in the configuration, which
 	// jail(8) uses in its messages ("5309: created" for a block 5309 that
 	// names its jail basejail).
-	Block    string
-	Name     string
+	Block string
+	Name  string
+	// ConfFile is the configuration the jail came from when it is not
+	// the one the Manager was given (rc.d/jail's per-jail files).
+	ConfFile string
 	JID      int // 0: allocate one
 	Path     string
 	Hostname string

@@ -25,6 +25,8 @@ type Settings struct {
 	ReverseStop   bool
 	ParallelStart bool
 	Conf          string // jail_conf; empty: the default configuration
+	// JailConfs are the jail_NAME_conf settings: NAME's own configuration.
+	JailConfs map[string]string
 	// Files are the rc.conf files that existed and were read.
 	Files []string
 }
@@ -61,7 +63,64 @@ func Load(files []string) (Settings, error) {
 	s.ReverseStop = yes(vars["jail_reverse_stop"])
 	s.ParallelStart = yes(vars["jail_parallel_start"])
 	s.Conf = vars["jail_conf"]
+	for name, v := range vars {
+		if j, ok := strings.CutSuffix(strings.TrimPrefix(name, "jail_"), "_conf"); ok && j != "" && v != "" {
+			if s.JailConfs == nil {
+				s.JailConfs = map[string]string{}
+			}
+			s.JailConfs[j] = v
+		}
+	}
 	return s, nil
+}
+
+// JailConf is the configuration rc.d/jail reads for a jail named in
+// jail_list: jail_NAME_conf, else ETC/jail.NAME.conf if it exists, else
+// ETC/jail.conf.d/NAME.conf if it exists and the main configuration does
+// not already include ETC/jail.conf.d/, else the main configuration
+// (jail_conf, or "" for the default). etc is "/etc" on a host; tests give
+// a directory of their own.
+func (s Settings) JailConf(name, etc string) string {
+	if c := s.JailConfs[name]; c != "" {
+		return c
+	}
+	if f := filepath.Join(etc, "jail."+name+".conf"); readable(f) {
+		return f
+	}
+	main := s.Conf
+	if main == "" {
+		main = filepath.Join(etc, "jail.conf")
+	}
+	dir := filepath.Join(etc, "jail.conf.d")
+	if f := filepath.Join(dir, name+".conf"); readable(f) && !includesDir(main, dir) {
+		return f
+	}
+	return s.Conf
+}
+
+func readable(file string) bool {
+	f, err := os.Open(file)
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return true
+}
+
+// includesDir tells whether conf has an `.include` of a file in dir, the
+// test rc.d/jail makes (with egrep) so that a jail is not read twice.
+func includesDir(conf, dir string) bool {
+	b, err := os.ReadFile(conf)
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), ".include")
+		if ok && strings.HasPrefix(strings.TrimLeft(strings.TrimSpace(rest), `"`), dir+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // parseLine reads `NAME=VALUE`, `NAME="VALUE"` or `NAME='VALUE'`, with an

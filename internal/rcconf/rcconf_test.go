@@ -39,3 +39,48 @@ func TestSet(t *testing.T) {
 		t.Errorf("after Set:\n%q\nwant\n%q", got, want)
 	}
 }
+
+// TestJailConf follows rc.d/jail's lookup of a listed jail's
+// configuration: jail_NAME_conf, /etc/jail.NAME.conf,
+// /etc/jail.conf.d/NAME.conf unless jail.conf includes that directory,
+// then jail_conf.
+func TestJailConf(t *testing.T) {
+	etc := t.TempDir()
+	write := func(name, text string) string {
+		f := filepath.Join(etc, name)
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	own := write("jail.a.conf", "a {}\n")
+	dropIn := write("jail.conf.d/b.conf", "b {}\n")
+	write("jail.conf.d/a.conf", "a {}\n")
+	s := Settings{JailConfs: map[string]string{"c": "/srv/c.conf"}}
+	for name, want := range map[string]string{"a": own, "b": dropIn, "c": "/srv/c.conf", "d": ""} {
+		if got := s.JailConf(name, etc); got != want {
+			t.Errorf("JailConf(%q) = %q, want %q", name, got, want)
+		}
+	}
+	// A jail.conf that includes jail.conf.d/ already has b.
+	main := write("jail.conf", "# all of them\n  .include \""+etc+"/jail.conf.d/*.conf\";\n")
+	if got := s.JailConf("b", etc); got != "" {
+		t.Errorf("with jail.conf including jail.conf.d: JailConf(b) = %q, want the default", got)
+	}
+	s.Conf = main
+	if got := s.JailConf("b", etc); got != main {
+		t.Errorf("with jail_conf including jail.conf.d: JailConf(b) = %q, want %q", got, main)
+	}
+
+	rc := write("rc.conf", "jail_enable=YES\njail_list=\"a c\"\njail_c_conf=\"/srv/c.conf\"\njail_conf=\"/etc/x.conf\"\n")
+	got, err := Load([]string{rc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.JailConfs) != 1 || got.JailConfs["c"] != "/srv/c.conf" {
+		t.Errorf("JailConfs = %v, want only c", got.JailConfs)
+	}
+}
