@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -457,64 +458,89 @@ func TestConsole(t *testing.T) {
 	root := w.userland("c")
 	w.writeConf(fmt.Sprintf("c { path = %q; persist; mount.devfs; }\n", root))
 	w.mustVjail("start", "c")
+	c := w.console("c")
+	// login(1) flushes what was typed before the shell runs: wait for its
+	// prompt, as a user would.
+	c.readUntil("# ")
+	c.send("tty; echo sum=$((40+2))\n")
+	c.readUntil("sum=42")
+	if !strings.Contains(c.output(), "/dev/pts/0") {
+		t.Errorf("the shell's terminal is not the jail's own devpts: %q", c.output())
+	}
+	// busybox login(1) does not pass the shell's status on; console
+	// returns when the session ends.
+	c.send("exit 3\n")
+	c.wait()
+	w.mustVjail("stop", "c")
+}
+
+// consoleSession is `vjail console NAME` run in-process on a pty, the
+// test typing on the master side as a user would.
+type consoleSession struct {
+	t      *testing.T
+	master console.Console
+	done   chan int
+	mu     sync.Mutex
+	got    bytes.Buffer
+}
+
+func (w *world) console(name string) *consoleSession {
+	t := w.t
+	t.Helper()
 	master, slavePath, err := console.NewPty()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer master.Close()
+	t.Cleanup(func() { master.Close() })
 	slave, err := os.OpenFile(slavePath, os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer slave.Close()
-	done := make(chan int)
+	t.Cleanup(func() { slave.Close() })
+	c := &consoleSession{t: t, master: master, done: make(chan int, 1)}
 	go func() {
-		done <- Main([]string{"--state-dir", w.state, "-f", w.conf, "console", "c"}, slave, slave, slave)
+		c.done <- Main([]string{"--state-dir", w.state, "-f", w.conf, "console", name}, slave, slave, slave)
 	}()
 	// The master is read in the background so that a missing answer fails
 	// the test after a while instead of blocking it.
-	var mu sync.Mutex
-	var got bytes.Buffer
 	go func() {
 		buf := make([]byte, 4096)
 		for {
 			n, err := master.Read(buf)
-			mu.Lock()
-			got.Write(buf[:n])
-			mu.Unlock()
+			c.mu.Lock()
+			c.got.Write(buf[:n])
+			c.mu.Unlock()
 			if err != nil {
 				return
 			}
 		}
 	}()
-	output := func() string { mu.Lock(); defer mu.Unlock(); return got.String() }
-	readUntil := func(want string) {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for !strings.Contains(output(), want) && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
-		}
-		if !strings.Contains(output(), want) {
-			t.Fatalf("console output %q lacks %q", output(), want)
-		}
+	return c
+}
+
+func (c *consoleSession) output() string { c.mu.Lock(); defer c.mu.Unlock(); return c.got.String() }
+
+func (c *consoleSession) send(text string) { c.master.Write([]byte(text)) }
+
+func (c *consoleSession) readUntil(want string) {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(c.output(), want) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
 	}
-	// login(1) flushes what was typed before the shell runs: wait for its
-	// prompt, as a user would.
-	readUntil("# ")
-	master.Write([]byte("tty; echo sum=$((40+2))\n"))
-	readUntil("sum=42")
-	if !strings.Contains(output(), "/dev/pts/0") {
-		t.Errorf("the shell's terminal is not the jail's own devpts: %q", output())
+	if !strings.Contains(c.output(), want) {
+		c.t.Fatalf("console output %q lacks %q", c.output(), want)
 	}
-	// busybox login(1) does not pass the shell's status on; console
-	// returns when the session ends.
-	master.Write([]byte("exit 3\n"))
+}
+
+// wait waits for console to return, as it does when the session ends.
+func (c *consoleSession) wait() {
+	c.t.Helper()
 	select {
-	case <-done:
+	case <-c.done:
 	case <-time.After(10 * time.Second):
-		t.Fatal("console did not return after exit")
+		c.t.Fatal("console did not return after exit")
 	}
-	w.mustVjail("stop", "c")
 }
 
 // TestManyJails starts and stops 50 jails at once and checks nothing is
@@ -1473,6 +1499,93 @@ func TestRcConfPerJail(t *testing.T) {
 	}
 	if code, out, errOut := run("stop"); code != 0 || !strings.Contains(out, "a: removed") || !strings.Contains(out, "d: removed") {
 		t.Errorf("stop = %d: %q %q", code, out, errOut)
+	}
+}
+
+// TestSeedScenario is the seed's whole consolidation scenario, end to end:
+// the seed's jail.conf with a test path and the jails on a host-only
+// bridge, userlands made by `vjail create`, rc.conf with jail_enable and
+// jail_list, `vjail start` without names, a console login through a pty,
+// a web server in serverA reached from the host and from serverB over the
+// bridge, and `vjail stop` without names leaving nothing behind. A
+// namespace plays the host.
+func TestSeedScenario(t *testing.T) {
+	w := newWorld(t)
+	bin := staticBinary(t)
+	ns := hostNamespace(t)
+	seed, err := os.ReadFile(seedConf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := strings.ReplaceAll(string(seed), "/jails/", w.dir+"/")
+	conf = strings.ReplaceAll(conf, "/var/log/", w.dir+"/")
+	conf = strings.Replace(conf, "serverA { vnet; };\n", "", 1)
+	w.writeConf(conf + `vnet;
+vnet.bridge = "vjseed0";
+serverA { vnet.addr = "192.0.2.10/24"; }
+serverB { vnet.addr = "192.0.2.11/24"; }
+`)
+	networks := filepath.Join(w.dir, "networks.conf")
+	writeFile(t, networks, "vjseed0 { addr = \"192.0.2.1/24\"; }\n")
+	rc := filepath.Join(w.dir, "rc.conf")
+	writeFile(t, rc, "jail_enable=\"YES\"\njail_list=\"serverA serverB\"\n")
+	vjail := func(args ...string) (string, error) {
+		return inNS(t, ns, append([]string{bin, "--state-dir", w.state, "-f", w.conf, "--rc-conf", rc, "--networks", networks}, args...)...)
+	}
+	t.Cleanup(func() { vjail("stop"); vjail("net", "down") })
+
+	for _, name := range []string{"serverA", "serverB"} {
+		if out, err := vjail("create", name, "--from", "busybox"); err != nil {
+			t.Fatalf("create %s: %v: %s", name, err, out)
+		}
+	}
+	// Each server runs a web server, started by its /etc/rc; without
+	// persist (the seed has none) that is what keeps a jail alive.
+	for _, name := range []string{"serverA", "serverB"} {
+		writeFile(t, filepath.Join(w.dir, name, "var/www/index.html"), "<h1>Hello from "+name+"</h1>\n")
+		httpd := filepath.Join(w.dir, name, "etc/rc.d/S50httpd")
+		writeFile(t, httpd, "#!/bin/sh\n[ \"$1\" = start ] && httpd -p 80 -h /var/www\n")
+		os.Chmod(httpd, 0o755)
+	}
+
+	if out, err := vjail("start"); err != nil || out != "serverA: created\nserverB: created\n" {
+		t.Fatalf("start without names: %v: %q", err, out)
+	}
+	if l := w.list(); len(l) != 2 || l[0].Name != "serverA" || l[0].Hostname != "serverA.allbsd.org" || !l[0].VNet || !slices.Contains(l[0].Addresses, "192.0.2.10/24") {
+		t.Errorf("vjail list: %+v", l)
+	}
+
+	c := w.console("serverA")
+	c.readUntil("# ")
+	c.send("hostname; ip -o -4 addr show eth0\n")
+	c.readUntil("192.0.2.10/24")
+	if !strings.Contains(c.output(), "serverA.allbsd.org") {
+		t.Errorf("console session: %q", c.output())
+	}
+	c.send("exit\n")
+	c.wait()
+
+	if out, err := inNS(t, ns, "/bin/busybox", "wget", "-qO-", "http://192.0.2.10/"); err != nil || out != "<h1>Hello from serverA</h1>\n" {
+		t.Errorf("the host fetching serverA's page: %v: %q", err, out)
+	}
+	if out, err := vjail("exec", "serverB", "wget", "-qO-", "http://192.0.2.10/"); err != nil || !strings.Contains(out, "Hello from serverA") {
+		t.Errorf("serverB fetching serverA's page: %v: %q", err, out)
+	}
+
+	if out, err := vjail("stop"); err != nil || !strings.Contains(out, "serverA: removed") || !strings.Contains(out, "serverB: removed") {
+		t.Errorf("stop without names: %v: %q", err, out)
+	}
+	if out, err := vjail("net", "down"); err != nil {
+		t.Errorf("net down: %v: %s", err, out)
+	}
+	if l := w.list(); len(l) != 0 {
+		t.Errorf("still listed after stop: %+v", l)
+	}
+	if links, _ := inNS(t, ns, "ip", "-o", "link", "show"); strings.Count(strings.TrimSpace(links), "\n") != 0 {
+		t.Errorf("links left in the host namespace, want only lo:\n%s", links)
+	}
+	if m := mountsUnder(w.dir); m != "" {
+		t.Errorf("mounts left: %s", m)
 	}
 }
 

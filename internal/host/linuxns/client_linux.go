@@ -2,11 +2,13 @@ package linuxns
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/containerd/console"
@@ -118,6 +120,10 @@ func waitExit(conn *net.UnixConn, background bool, onStart func(int)) (int, erro
 
 func dial(socket string) (*net.UnixConn, error) {
 	conn, err := net.DialUnix("unixpacket", nil, &net.UnixAddr{Name: socket, Net: "unixpacket"})
+	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) {
+		// The init is exiting, or a zombie its parent has not reaped.
+		return nil, fmt.Errorf("the jail has ended or is ending (without persist, a jail ends when its last process exits): %w", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("connect to the jail's init: %w", err)
 	}
