@@ -5,7 +5,8 @@
 # each and starts a web server, and the demo looks around inside and fetches
 # pages from the host and from the other jail before stopping them. Run as
 # root. Everything lives under $VJAIL_DEMO_DIR (default /var/tmp/vjail-demo)
-# and is removed at the end. The machine's own network is never touched:
+# and is removed at the end; with VJAIL_DEMO_KEEP=1 the jails keep running
+# for `vjail console serverA`, and `./demo.sh clean` removes them later. The machine's own network is never touched:
 # the host's side of the jails' network (a host-only bridge, 192.0.2.1/24)
 # is made in a network namespace, vjail-demo, that plays the host; on a
 # real host the same commands run without the nsenter.
@@ -40,6 +41,10 @@ cleanup() {
 	fi
 	rm -rf "$demo"
 }
+if [ "${1:-}" = clean ]; then
+	cleanup
+	exit 0
+fi
 trap cleanup EXIT
 cleanup
 mkdir -p "$demo/jails"
@@ -51,23 +56,6 @@ say "Building vjail"
 run ./build.sh
 run bin/vjail version
 
-say "Userlands under $demo/jails (the seed copies a machine; here, busybox)"
-for name in serverA serverB; do
-	root="$demo/jails/$name"
-	mkdir -p "$root/bin" "$root/etc" "$root/proc" "$root/dev" "$root/tmp" "$root/root" "$root/var/www"
-	cp /bin/busybox "$root/bin/"
-	for c in sh ls ps cat echo hostname id ip wget httpd sleep login ping; do ln -s busybox "$root/bin/$c"; done
-	echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
-	echo 'root:x:0:' > "$root/etc/group"
-	echo "<h1>Hello from $name</h1>" > "$root/var/www/index.html"
-	cat > "$root/etc/rc" <<'EOF'
-#!/bin/sh
-echo "rc: $(hostname) is starting its services"
-httpd -p 80 -h /var/www && echo "rc: httpd listening on port 80"
-EOF
-done
-ls -l "$demo/jails/serverA" "$demo/jails/serverA/etc"
-
 say "The seed's jail.conf, with this demo's paths, and the jails on a bridge"
 sed -e "s|/jails/|$demo/jails/|g" -e "s|/var/log/|$demo/|g" -e 's|^serverA { vnet; };$||' examples/seed/jail.conf > "$demo/jail.conf"
 cat >> "$demo/jail.conf" <<'EOF'
@@ -77,15 +65,31 @@ serverA { vnet.addr = "192.0.2.10/24"; }
 serverB { vnet.addr = "192.0.2.11/24"; }
 EOF
 cat "$demo/jail.conf"
+
+say "Userlands under $demo/jails (the seed copies a machine; here, busybox)"
+for name in serverA serverB; do
+	run bin/vjail -f "$demo/jail.conf" create $name --from busybox
+	# A service for /etc/rc to start: a web server with a page of its own.
+	echo "<h1>Hello from $name</h1>" > "$demo/jails/$name/var/www/index.html"
+	printf '#!/bin/sh\n[ "$1" = start ] && httpd -p 80 -h /var/www && echo "rc: httpd listening on port 80"\n' > "$demo/jails/$name/etc/rc.d/S50httpd"
+	chmod 755 "$demo/jails/$name/etc/rc.d/S50httpd"
+done
+ls "$demo/jails/serverA" "$demo/jails/serverA/etc" "$demo/jails/serverA/etc/rc.d"
+
+say "Starting them with the host: rc.conf's jail_enable and jail_list"
+run bin/vjail --rc-conf "$demo/rc.conf" enable serverA serverB
+cat "$demo/rc.conf"
+
+say "The host's side of the network"
 echo "# the host's side: a host-only bridge, the seed's method 2 without a NIC" > "$demo/networks.conf"
 echo 'vjdemo0 { addr = "192.0.2.1/24"; }' >> "$demo/networks.conf"
 cat "$demo/networks.conf"
 run bin/vjail -v config check -f "$demo/jail.conf"
 
-say "Starting the jails, as /etc/rc.d/jail start does"
+say "Starting the jails, as /etc/rc.d/jail start does at boot"
 echo "(vj runs vjail in the network namespace $ns, which plays the host)"
-printf '$ vj -f %s --networks %s start\n' "$demo/jail.conf" "$demo/networks.conf"
-vj -f "$demo/jail.conf" --networks "$demo/networks.conf" start
+printf '$ vj -f %s --networks %s --rc-conf %s start\n' "$demo/jail.conf" "$demo/networks.conf" "$demo/rc.conf"
+vj -f "$demo/jail.conf" --networks "$demo/networks.conf" --rc-conf "$demo/rc.conf" start
 echo "console log ($demo/jail_serverA_console.log):"
 sed 's/^/    /' "$demo/jail_serverA_console.log"
 printf '$ vj --networks %s net show\n' "$demo/networks.conf"
@@ -110,15 +114,24 @@ echo "root in the jail is uid $(awk '/^Uid/{print $2}' /proc/$(pgrep -f 'httpd -
 echo "allow.set_hostname = 0, so:"
 bin/vjail exec serverA hostname other || true
 
-say "Logging in"
-echo "While serverA runs, \`VJAIL_STATE_DIR=$VJAIL_STATE_DIR $vjail console serverA\` gives a root shell on a pseudo-terminal of the jail's own."
+if [ "${VJAIL_DEMO_KEEP:-}" = 1 ]; then
+	trap - EXIT
+	say "Still running"
+	echo "serverA and serverB keep running. Log in to serverA (leave with exit):"
+	echo "    VJAIL_STATE_DIR=$VJAIL_STATE_DIR $vjail console serverA"
+	echo "Clean up (stops the jails, removes the bridge, the namespace and $demo):"
+	echo "    $PWD/demo.sh clean"
+	exit 0
+fi
 
 say "Stopping, as /etc/rc.d/jail stop does"
-printf '$ vj -f %s stop\n' "$demo/jail.conf"
-vj -f "$demo/jail.conf" stop
+printf '$ vj -f %s --rc-conf %s stop\n' "$demo/jail.conf" "$demo/rc.conf"
+vj -f "$demo/jail.conf" --rc-conf "$demo/rc.conf" stop
 run bin/vjail list
 printf '$ vj --networks %s net down\n' "$demo/networks.conf"
 vj --networks "$demo/networks.conf" net down
 
 say "Done"
 echo "Everything the demo made under $demo is removed on exit."
+echo "To log in yourself, keep the jails running with \`VJAIL_DEMO_KEEP=1 $PWD/demo.sh\`;"
+echo "it then prints the \`vjail console serverA\` command and how to clean up."
