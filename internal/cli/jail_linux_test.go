@@ -1382,6 +1382,46 @@ func TestCreateDestroy(t *testing.T) {
 	}
 }
 
+// TestCreateBadInput: an unknown source, a path that already holds
+// something and names that cannot name a jail are each refused with a
+// clear error, leaving the configuration and the jails directory as they
+// were.
+func TestCreateBadInput(t *testing.T) {
+	w := newWorld(t)
+	jails := filepath.Join(w.dir, "jails")
+	os.MkdirAll(filepath.Join(jails, "full"), 0o755)
+	writeFile(t, filepath.Join(jails, "full/keep"), "precious\n")
+	conf := fmt.Sprintf("path = \"%s/$name\";\n", jails)
+	w.writeConf(conf)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"web", "--from", "nosuch"}, `--from "nosuch": use busybox, debootstrap[:SUITE], or the absolute path`},
+		{[]string{"web", "--from", "relative/dir"}, `--from "relative/dir"`},
+		{[]string{"full", "--from", "busybox"}, "already exists (not empty); destroy it first"},
+		{[]string{"../x", "--from", "busybox"}, `jail name "../x": only letters, digits`},
+		{[]string{"a/b", "--from", "busybox"}, `jail name "a/b"`},
+		{[]string{"", "--from", "busybox"}, `jail name "": must be 1 to 200 characters`},
+		{[]string{strings.Repeat("x", 201), "--from", "busybox"}, "must be 1 to 200 characters"},
+	} {
+		code, out, errOut := w.vjail("", append([]string{"create"}, c.args...)...)
+		if code == 0 || !strings.Contains(errOut, c.want) || strings.Contains(out, "created") {
+			t.Errorf("create %.40q = %d: %q %q; want a failure saying %q", c.args, code, out, errOut, c.want)
+		}
+	}
+	if b, _ := os.ReadFile(w.conf); string(b) != conf {
+		t.Errorf("the configuration changed:\n%s", b)
+	}
+	entries, _ := os.ReadDir(jails)
+	if len(entries) != 1 || entries[0].Name() != "full" {
+		t.Errorf("the jails directory holds %v, want only full", entries)
+	}
+	if b, _ := os.ReadFile(filepath.Join(jails, "full/keep")); string(b) != "precious\n" {
+		t.Errorf("full/keep = %q", b)
+	}
+}
+
 // TestSequence checks the order of jail(8)'s steps (command.c startcommands
 // and stopcommands), which commands run on the host and which inside, that
 // exec.timeout kills a command that runs too long, and that stop.timeout
