@@ -75,6 +75,9 @@ later create or start would take for a complete userland.`,
 			default:
 				return usageError{fmt.Errorf("--from %q: use busybox, debootstrap[:SUITE], or the absolute path of a directory to copy or of a tarball (.tar, .tar.gz, .tar.bz2, .txz: FreeBSD's base.txz too)", from)}
 			}
+			if err := provision.CheckFree(path); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
 			fmt.Fprintf(e.stderr, "vjail: %s: building the userland at %s...\n", name, path)
 			if err := provision.Build(path, fill); err != nil {
 				return fmt.Errorf("%s: %w", name, err)

@@ -24,12 +24,23 @@ const partialSuffix = ".vjail-partial"
 // ErrExists is returned when the destination holds something already.
 var ErrExists = errors.New("already exists")
 
+// CheckFree tells whether a userland can be built at dst: it must not
+// exist, or be an empty directory.
+func CheckFree(dst string) error {
+	entries, err := os.ReadDir(dst)
+	if err == nil && len(entries) > 0 {
+		return fmt.Errorf("%s: %w (not empty); destroy it first", dst, ErrExists)
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
 // Build makes a userland at dst with fill, which populates a fresh
 // directory. dst must not exist, or be an empty directory.
 func Build(dst string, fill func(dir string) error) (err error) {
-	if entries, err := os.ReadDir(dst); err == nil && len(entries) > 0 {
-		return fmt.Errorf("%s: %w (not empty); destroy it first", dst, ErrExists)
-	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := CheckFree(dst); err != nil {
 		return err
 	}
 	parent := filepath.Dir(dst)
