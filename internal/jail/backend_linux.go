@@ -429,7 +429,7 @@ func (b *linuxBackend) Addresses(rec *state.Record) []string {
 		return nil
 	}
 	defer h.Close()
-	addrs, err := h.AddrList(nil, netlink.FAMILY_ALL)
+	addrs, err := vnet.RetryDump(func() ([]netlink.Addr, error) { return h.AddrList(nil, netlink.FAMILY_ALL) })
 	if err != nil {
 		return nil
 	}

@@ -280,7 +280,7 @@ func WaitDHCP(j Jail, pid int, timeout time.Duration) error {
 		for {
 			l, err := h.LinkByName(ifname)
 			if err == nil {
-				if addrs, err := h.AddrList(l, netlink.FAMILY_V4); err == nil && len(addrs) > 0 {
+				if addrs, err := RetryDump(func() ([]netlink.Addr, error) { return h.AddrList(l, netlink.FAMILY_V4) }); err == nil && len(addrs) > 0 {
 					break
 				}
 			}

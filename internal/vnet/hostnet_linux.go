@@ -126,7 +126,7 @@ func Show(nets []*Network) []NetworkState {
 		st := NetworkState{Network: n, Ports: []string{}}
 		if br, err := netlink.LinkByName(n.Name); err == nil {
 			st.Exists, st.Ours = true, br.Attrs().Alias == networkAlias
-			links, _ := netlink.LinkList()
+			links, _ := RetryDump(netlink.LinkList)
 			for _, l := range links {
 				if l.Attrs().MasterIndex == br.Attrs().Index {
 					st.Ports = append(st.Ports, l.Attrs().Name)
