@@ -724,6 +724,11 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 	if _, out := run("exec", "p", "ls", "/proc/self/fd"); strings.Fields(out)[len(strings.Fields(out))-1] != "3" {
 		t.Errorf("descriptors in a command: %q, want 0 1 2 3 (3 is ls's own)", out)
 	}
+	// The helper serving an exec does not show the jail its configuration
+	// (with the jail's host path) in its arguments.
+	if _, out := run("exec", "p", "sh", "-c", "cat /proc/$PPID/cmdline"); !strings.Contains(out, "__vjail_serve") || strings.Contains(out, w.dir) {
+		t.Errorf("the serve helper's command line: %q, want __vjail_serve without the configuration", out)
+	}
 	// np ends when its exec.start daemon does.
 	deadline = time.Now().Add(5 * time.Second)
 	var list string

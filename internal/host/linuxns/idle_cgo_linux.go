@@ -11,6 +11,7 @@ package linuxns
 #include <stdlib.h>
 #include <string.h>
 #include <linux/close_range.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -25,8 +26,9 @@ package linuxns
 // every child, ends the jail when the last process of a jail without
 // persist is gone, and for each connection on the control socket forks
 // and executes the vjail binary (from EXEFD: the jail's root cannot name
-// it) as "__vjail_serve ARG" with the connection on fd 3, which serves
-// that one request in Go and exits.
+// it) as "__vjail_serve" with the connection on fd 3 and ARG in a memfd
+// on fd 4 (not in its arguments, which ps(1) in the jail would show), which
+// serves that one request in Go and exits.
 __attribute__((constructor)) static void vjail_idle(int argc, char **argv, char **envp) {
 	if (argc != 6 || strcmp(argv[1], "__vjail_idle") != 0)
 		return;
@@ -35,9 +37,11 @@ __attribute__((constructor)) static void vjail_idle(int argc, char **argv, char 
 	// its descriptors through /proc/1/fd (the jail's root still can: see
 	// the note in init_linux.go).
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	char *serve_argv[] = {"vjail-init", "__vjail_serve", strdup(argv[5]), NULL};
-	if (serve_argv[2] == NULL)
+	char *serve_argv[] = {"vjail-init", "__vjail_serve", NULL};
+	char *conf = strdup(argv[5]);
+	if (conf == NULL)
 		_exit(110);
+	size_t conf_len = strlen(conf);
 	// What ps(1) in the jail shows for PID 1: "vjail-init", not the
 	// configuration passed in the arguments (they are contiguous).
 	char *end = argv[argc - 1] + strlen(argv[argc - 1]);
@@ -75,8 +79,15 @@ __attribute__((constructor)) static void vjail_idle(int argc, char **argv, char 
 				sigprocmask(SIG_SETMASK, &old, NULL);
 				if (dup2(c, 3) < 0)
 					_exit(112);
-				// Only the request, and the binary to run, go on.
-				syscall(SYS_close_range, 4, ~0U, CLOSE_RANGE_CLOEXEC);
+				int m = syscall(SYS_memfd_create, "vjail-config", MFD_CLOEXEC);
+				if (m < 0 || write(m, conf, conf_len) != (ssize_t)conf_len || lseek(m, 0, SEEK_SET) != 0)
+					_exit(114);
+				// dup2 onto itself would keep close-on-exec.
+				if ((m != 4 && dup2(m, 4) < 0) || fcntl(4, F_SETFD, 0) < 0)
+					_exit(114);
+				// Only the request, its configuration and the binary to
+				// run go on.
+				syscall(SYS_close_range, 5, ~0U, CLOSE_RANGE_CLOEXEC);
 				syscall(SYS_execveat, exefd, "", serve_argv, envp, AT_EMPTY_PATH);
 				_exit(113);
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/signal"
@@ -105,13 +106,21 @@ const ServeArg = "__vjail_serve"
 
 // ServeMain serves one request on fd 3 for a jail whose init has gone
 // idle (see idle_cgo_linux.go): a Go process forked inside the jail by
-// the small C init, with the jail's restrictions on what it starts.
+// the small C init, with the jail's restrictions on what it starts. Its
+// configuration comes on fd 4, kept out of the arguments that the jail's
+// ps(1) shows.
 func ServeMain(args []string) int {
-	if len(args) != 1 {
+	if len(args) != 0 {
+		return 2
+	}
+	conf := os.NewFile(4, "config")
+	b, err := io.ReadAll(conf)
+	conf.Close()
+	if err != nil {
 		return 2
 	}
 	var cfg InitConfig
-	if err := json.Unmarshal([]byte(args[0]), &cfg); err != nil {
+	if err := json.Unmarshal(b, &cfg); err != nil {
 		return 2
 	}
 	runtime.GOMAXPROCS(1)
