@@ -1535,6 +1535,10 @@ func TestRcConfPerJail(t *testing.T) {
 	if l := w.list(); len(l) != 0 {
 		t.Errorf("jails running after a refused start: %+v", l)
 	}
+	writeFile(t, rc, "jail_enable=YES\njail_list=\"../x\"\n")
+	if code, _, errOut := run("start"); code == 0 || !strings.Contains(errOut, `jail name "../x"`) {
+		t.Errorf("start with ../x in jail_list = %d: %q", code, errOut)
+	}
 	writeFile(t, rc, fmt.Sprintf("jail_enable=YES\njail_conf=%q\njail_list=\"a d\"\njail_d_conf=%q\n", w.conf, own))
 	if code, out, errOut := run("start"); code != 0 || out != "a: created\nd: created\n" {
 		t.Fatalf("start = %d: %q %q; want a then d", code, out, errOut)

@@ -111,6 +111,10 @@ func (e *env) listedSpecs(rc rcconf.Settings) ([]*jail.Spec, error) {
 	var files []string
 	names := map[string][]string{}
 	for _, n := range rc.List {
+		// The name becomes part of a file name: no "../" there.
+		if err := jail.ValidName(n); err != nil {
+			return nil, fmt.Errorf("jail_list in %s: %w", strings.Join(rc.Files, ", "), err)
+		}
 		f := rc.JailConf(n, rcEtc)
 		if _, ok := names[f]; !ok {
 			files = append(files, f)
