@@ -243,4 +243,13 @@ func TestMan(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "vjail.8")); err != nil {
 		t.Error(err)
 	}
+	conf, err := os.ReadFile(filepath.Join(dir, "vjail-jail.conf.5"))
+	for _, want := range []string{".SH EXTENSIONS\n", ".B vnet.bridge\n", ".B allow.socket_af\npartial: ", ".B allow.chflags\nunsupported: ", ".TH \"VJAIL\\-JAIL.CONF\" \"5\""} {
+		if err != nil || !strings.Contains(string(conf), want) {
+			t.Errorf("vjail-jail.conf.5 lacks %q: %v\n%.400s", want, err, conf)
+		}
+	}
+	if strings.Contains(string(conf), "\n.B depend\n") {
+		t.Error("vjail-jail.conf.5 lists depend, which Linux honours natively")
+	}
 }
