@@ -27,14 +27,14 @@ func writeConfManPage(w io.Writer) error {
 	line(".BR \\-f .")
 	line("A configuration written for FreeBSD means the same to vjail; `vjail config check' reports, with FILE:LINE:COL, every parameter that this platform honours differently or cannot honour.")
 	line(".SH EXTENSIONS")
-	line("These parameters are vjail's own. jail(8) on FreeBSD would reject them; on FreeBSD, vjail reads them itself.")
+	line("These parameters are vjail's own: jail(8) does not know them, and vjail honours them around the jail it creates.")
 	for _, p := range jailconf.Params() {
 		if p.Origin != jailconf.Extension {
 			continue
 		}
 		line(".TP")
 		line(".B %s", roff(p.Name))
-		line("(%s) %s.", roff(p.Kind.String()), roff(p.Doc))
+		line("(%s) %s", roff(p.Kind.String()), roff(strings.TrimSuffix(p.Doc, ".")+"."))
 	}
 	line(".SH PARAMETERS ON %s", strings.ToUpper(roff(jail.PlatformName)))
 	line("Parameters not listed here mean what jail.conf(5) says.")
