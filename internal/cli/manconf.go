@@ -54,7 +54,7 @@ func writeConfManPage(w io.Writer) error {
 }
 
 // roff escapes text for a troff line: backslashes, and a leading '.' or
-// '\'' that would make the line a request.
+// '\” that would make the line a request.
 func roff(s string) string {
 	s = strings.ReplaceAll(s, `\`, `\e`)
 	if strings.HasPrefix(s, ".") || strings.HasPrefix(s, "'") {
