@@ -53,8 +53,8 @@ func writeConfManPage(w io.Writer) error {
 	return err
 }
 
-// roff escapes text for a troff line: backslashes, and a leading '.' or
-// '\” that would make the line a request.
+// roff escapes text for a troff line: backslashes, and a leading dot or
+// apostrophe that would make the line a request.
 func roff(s string) string {
 	s = strings.ReplaceAll(s, `\`, `\e`)
 	if strings.HasPrefix(s, ".") || strings.HasPrefix(s, "'") {

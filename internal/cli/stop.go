@@ -25,6 +25,12 @@ is killed and removed, then exec.poststop and exec.release. A jail is removed
 after the jails that depend on it. Each prints "NAME: removed".`,
 		Example: "  vjail stop serverA\n  vjail stop",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && e.confFile == "" {
+				// rc.d/jail stops with jail_conf's commands, as it started.
+				if rc, err := e.rcSettings(); err == nil && rc.Conf != "" {
+					e.confFile = rc.Conf
+				}
+			}
 			m, err := e.manager(quiet)
 			if err != nil {
 				return err
