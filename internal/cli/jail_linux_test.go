@@ -169,14 +169,16 @@ func mountsUnder(dir string) string {
 
 // seedConf is the seed talk's jail.conf with the jail's path in this
 // world and its console log next to it.
-func (w *world) seedConf(extra string) {
+func (w *world) seedConf(extra string) { w.writeConf(w.seedConfText() + extra) }
+
+// seedConfText is the seed's jail.conf with this world's paths.
+func (w *world) seedConfText() string {
 	seed, err := os.ReadFile(seedConf)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	s := strings.ReplaceAll(string(seed), "/jails/", w.dir+"/")
-	s = strings.ReplaceAll(s, "/var/log/", w.dir+"/")
-	w.writeConf(s + extra)
+	return strings.ReplaceAll(s, "/var/log/", w.dir+"/")
 }
 
 type listEntry struct {
@@ -1285,15 +1287,22 @@ func TestKillDuringStart(t *testing.T) {
 		if o, err := vjail("stop", "-q", "k"); err != nil {
 			t.Errorf("after a kill at %d ms, stop: %v: %s", delay, err, o)
 		}
-		if o, _ := inNS(t, ns, "ip", "-o", "link"); strings.Contains(o, ": vj") {
-			t.Errorf("after a kill at %d ms: epairs left:\n%s", delay, o)
-		}
-		if m, _ := filepath.Glob("/sys/fs/cgroup/unified/vjail-*/k"); len(m) > 0 {
-			t.Errorf("after a kill at %d ms: cgroup left: %v", delay, m)
-		}
-		if _, err := os.Stat(filepath.Join(w.state, "k.json")); err == nil {
-			t.Errorf("after a kill at %d ms: record left", delay)
-		}
+		checkKilledJailGone(t, w, ns, delay)
+	}
+}
+
+// checkKilledJailGone checks that jail k, after a kill of vjail at delay
+// ms and the next command, left no epair, cgroup or record.
+func checkKilledJailGone(t *testing.T, w *world, ns string, delay int) {
+	t.Helper()
+	if o, _ := inNS(t, ns, "ip", "-o", "link"); strings.Contains(o, ": vj") {
+		t.Errorf("after a kill at %d ms: epairs left:\n%s", delay, o)
+	}
+	if m, _ := filepath.Glob("/sys/fs/cgroup/unified/vjail-*/k"); len(m) > 0 {
+		t.Errorf("after a kill at %d ms: cgroup left: %v", delay, m)
+	}
+	if _, err := os.Stat(filepath.Join(w.state, "k.json")); err == nil {
+		t.Errorf("after a kill at %d ms: record left", delay)
 	}
 }
 
@@ -1324,15 +1333,7 @@ func TestKillDuringStop(t *testing.T) {
 		if o, _ := vjail("list"); strings.Contains(o, "k ") {
 			t.Errorf("after a kill at %d ms: still listed:\n%s", delay, o)
 		}
-		if o, _ := inNS(t, ns, "ip", "-o", "link"); strings.Contains(o, ": vj") {
-			t.Errorf("after a kill at %d ms: epairs left:\n%s", delay, o)
-		}
-		if m, _ := filepath.Glob("/sys/fs/cgroup/unified/vjail-*/k"); len(m) > 0 {
-			t.Errorf("after a kill at %d ms: cgroup left: %v", delay, m)
-		}
-		if _, err := os.Stat(filepath.Join(w.state, "k.json")); err == nil {
-			t.Errorf("after a kill at %d ms: record left", delay)
-		}
+		checkKilledJailGone(t, w, ns, delay)
 	}
 }
 
@@ -1562,13 +1563,8 @@ func TestSeedScenario(t *testing.T) {
 	w := newWorld(t)
 	bin := staticBinary(t)
 	ns := hostNamespace(t)
-	seed, err := os.ReadFile(seedConf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf := strings.ReplaceAll(string(seed), "/jails/", w.dir+"/")
-	conf = strings.ReplaceAll(conf, "/var/log/", w.dir+"/")
-	conf = strings.Replace(conf, "serverA { vnet; };\n", "", 1)
+	// serverA's block of the seed is replaced by one with an address.
+	conf := strings.Replace(w.seedConfText(), "serverA { vnet; };\n", "", 1)
 	w.writeConf(conf + `vnet;
 vnet.bridge = "vjseed0";
 serverA { vnet.addr = "192.0.2.10/24"; }
