@@ -181,6 +181,9 @@ func (w *world) seedConfText() string {
 	return strings.ReplaceAll(s, "/var/log/", w.dir+"/")
 }
 
+// listEntry is `vjail list --json` as a script reads it. It repeats
+// jail.Status on purpose: the JSON keys are the contract under test, and
+// decoding into Status itself would follow a renamed key silently.
 type listEntry struct {
 	JID       int      `json:"jid"`
 	Name      string   `json:"name"`
