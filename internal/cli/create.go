@@ -21,7 +21,7 @@ import (
 const DefaultJailsDir = "/jails"
 
 func newCreateCmd(e *env) *cobra.Command {
-	var from, cache string
+	var from, cache, include string
 	cmd := &cobra.Command{
 		Use:   "create NAME --from SOURCE",
 		Short: "Put a userland at a jail's path and add the jail to the configuration",
@@ -29,8 +29,8 @@ func newCreateCmd(e *env) *cobra.Command {
 /jails/NAME) and, unless the configuration has the jail, adds a block for it.
 SOURCE is busybox (a small userland from the host's busybox-static, with an
 /etc/rc that starts /etc/rc.d/S* scripts), debootstrap[:SUITE] (a Debian
-userland from the host's apt mirror; --cache DIR keeps one to copy next
-time), a directory to copy (a running
+userland from the host's apt mirror, with the packages --include names;
+--cache DIR keeps one to copy next time), a directory to copy (a running
 machine's tree, as the seed suggests), or a tarball, plain or compressed
 with gzip, bzip2 or xz (FreeBSD's base.txz too), extracted without letting
 any entry out of the jail's root. The userland is built beside its path
@@ -51,12 +51,20 @@ later create or start would take for a complete userland.`,
 			if err != nil {
 				return err
 			}
+			pkgs, err := provision.Packages(include)
+			if err != nil {
+				return usageError{fmt.Errorf("--include: %w", err)}
+			}
+			debootstrap := from == "debootstrap" || strings.HasPrefix(from, "debootstrap:")
+			if len(pkgs) > 0 && !debootstrap {
+				return usageError{fmt.Errorf("--include adds Debian packages to --from debootstrap; it means nothing to --from %s", from)}
+			}
 			var fill func(string) error
 			switch {
 			case from == "busybox":
 				fill = provision.Busybox("/bin/busybox", hostname)
-			case from == "debootstrap" || strings.HasPrefix(from, "debootstrap:"):
-				fill = provision.Debootstrap(strings.TrimPrefix(strings.TrimPrefix(from, "debootstrap"), ":"), cache, e.stderr)
+			case debootstrap:
+				fill = provision.Debootstrap(strings.TrimPrefix(strings.TrimPrefix(from, "debootstrap"), ":"), cache, pkgs, e.stderr)
 			case filepath.IsAbs(from):
 				st, err := os.Stat(from)
 				if err != nil {
@@ -99,6 +107,7 @@ later create or start would take for a complete userland.`,
 	}
 	cmd.Flags().StringVar(&from, "from", "", "busybox, debootstrap[:SUITE], or a `DIR` to copy or a tarball to extract")
 	cmd.Flags().StringVar(&cache, "cache", "", "with debootstrap, keep the downloaded userland in `DIR` and copy it next time")
+	cmd.Flags().StringVar(&include, "include", "", "with debootstrap, also install these Debian packages (`PKG,...`), sysvinit-core for a jail that boots its own init")
 	cmd.MarkFlagRequired("from")
 	return cmd
 }

@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -681,17 +683,7 @@ func TestIdleInit(t *testing.T) {
 p { persist; }
 np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 `, root))
-	run := func(args ...string) (int, string) {
-		all := append([]string{"--state-dir", w.state, "-f", w.conf}, args...)
-		out, err := exec.Command(bin, all...).CombinedOutput()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return code, string(out)
-	}
+	run := func(args ...string) (int, string) { return w.run(bin, args...) }
 	if code, out := run("start", "p", "np"); code != 0 {
 		t.Fatalf("start = %d: %s", code, out)
 	}
@@ -750,6 +742,110 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 	if code, out := run("stop", "p"); code != 0 || out != "p: removed\n" {
 		t.Errorf("stop p = %d %q", code, out)
 	}
+}
+
+// run runs the vjail binary bin against this world and returns its exit
+// status and its output, standard and error together.
+func (w *world) run(bin string, args ...string) (int, string) {
+	w.t.Helper()
+	all := append([]string{"--state-dir", w.state, "-f", w.conf}, args...)
+	out, err := exec.Command(bin, all...).CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		w.t.Fatal(err)
+	}
+	return code, string(out)
+}
+
+// TestBoot: a jail whose exec.start is /sbin/init boots busybox's init as
+// its PID 1. Its inittab runs /etc/rc, which starts the services; what
+// they write to /dev/console lands in exec.consolelog; the init and its
+// services carry the jail's restrictions; vjail exec still works beside
+// it; and stop shuts the jail down through its init, with exec.stop or,
+// without it, with SIGPWR, leaving nothing behind.
+func TestBoot(t *testing.T) {
+	w := newWorld(t)
+	bin := staticBinary(t)
+	w.writeConf(fmt.Sprintf(`path = "%s/$name"; vnet; mount.devfs; mount.procfs;
+exec.start = "/sbin/init";
+exec.consolelog = "%s/$name.console";
+withstop { exec.stop = "/sbin/poweroff"; }
+pwr { }
+noinit { }
+`, w.dir, w.dir))
+	for _, name := range []string{"withstop", "pwr", "noinit"} {
+		if code, out := w.run(bin, "create", name, "--from", "busybox"); code != 0 {
+			t.Fatalf("create %s = %d: %s", name, code, out)
+		}
+		root := filepath.Join(w.dir, name)
+		writeFile(t, filepath.Join(root, "var/www/index.html"), "served by "+name+"\n")
+		svc := filepath.Join(root, "etc/rc.d/S50httpd")
+		writeFile(t, svc, "#!/bin/sh\ncase $1 in\nstart) httpd -p 127.0.0.1:80 -h /var/www && echo httpd started;;\nstop) killall httpd && echo httpd stopped;;\nesac\n")
+		os.Chmod(svc, 0o755)
+		copyFile(t, probeBinary(t), filepath.Join(root, "bin/probe"), 0o755)
+		probe := filepath.Join(root, "etc/rc.d/S60probe")
+		writeFile(t, probe, "#!/bin/sh\n[ \"$1\" = start ] && /bin/probe raw-socket\n")
+		os.Chmod(probe, 0o755)
+	}
+	os.Remove(filepath.Join(w.dir, "noinit/sbin/init"))
+
+	if code, out := w.run(bin, "start", "withstop", "pwr"); code != 0 || !strings.Contains(out, "withstop: created\n") || !strings.Contains(out, "pwr: created\n") {
+		t.Fatalf("start = %d: %q", code, out)
+	}
+	for _, name := range []string{"withstop", "pwr"} {
+		if _, out := w.run(bin, "exec", name, "ps", "-o", "pid,args"); !regexp.MustCompile(`(?m)^\s*1 init$`).MatchString(out) {
+			t.Errorf("%s: PID 1 is not busybox init:\n%s", name, out)
+		}
+		if code, out := w.run(bin, "exec", name, "wget", "-qO-", "http://127.0.0.1/"); code != 0 || out != "served by "+name+"\n" {
+			t.Errorf("%s: the service its init started: %d %q", name, code, out)
+		}
+		if code, out := w.run(bin, "exec", name, "sh", "-c", "test -c /dev/console && cat /proc/1/status"); code != 0 || !strings.Contains(out, "CapBnd:") {
+			t.Errorf("%s: /dev/console and the init's status: %d %q", name, code, out)
+		} else if bnd := capField(t, out, "CapBnd:"); bnd&(1<<13) != 0 {
+			t.Errorf("%s: the init's bounding set %#x keeps CAP_NET_RAW, which allow.raw_sockets = 0 takes away", name, bnd)
+		}
+	}
+	if code, out := w.run(bin, "stop", "withstop", "pwr"); code != 0 || !strings.Contains(out, "withstop: removed\n") || !strings.Contains(out, "pwr: removed\n") || strings.Contains(out, "did not shut down") {
+		t.Errorf("stop = %d: %q", code, out)
+	}
+	for _, name := range []string{"withstop", "pwr"} {
+		b, _ := os.ReadFile(filepath.Join(w.dir, name+".console"))
+		for _, want := range []string{"httpd started", "raw-socket: denied", "httpd stopped", "The system is going down"} {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("%s: console log lacks %q:\n%s", name, want, b)
+			}
+		}
+	}
+
+	// Without an init to boot, start fails clearly and leaves nothing.
+	if code, out := w.run(bin, "start", "noinit"); code == 0 || !strings.Contains(out, "/sbin/init: not an executable file in the jail") {
+		t.Errorf("start without /sbin/init = %d: %q", code, out)
+	}
+	if l := w.list(); len(l) != 0 {
+		t.Errorf("jails left: %+v", l)
+	}
+	if m, _ := filepath.Glob(filepath.Join(w.state, "*.json")); len(m) > 0 {
+		t.Errorf("records left: %v", m)
+	}
+}
+
+// capField parses a capability mask line ("CapBnd:\t000001ffffffdfff") of
+// /proc/PID/status.
+func capField(t *testing.T, status, field string) uint64 {
+	t.Helper()
+	for _, line := range strings.Split(status, "\n") {
+		if v, ok := strings.CutPrefix(line, field); ok {
+			n, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			if err != nil {
+				t.Fatalf("%s %q: %v", field, v, err)
+			}
+			return n
+		}
+	}
+	t.Fatalf("no %s in %q", field, status)
+	return 0
 }
 
 // rollup reads one field of /proc/PID/smaps_rollup in KiB.

@@ -26,6 +26,14 @@ type Backend interface {
 	Prepare(s *Spec, rec *state.Record) error
 	// Run runs a command inside the jail and returns its exit status.
 	Run(ctx context.Context, rec *state.Record, r RunRequest) (int, error)
+	// Boot makes argv, the userland's own init, PID 1 of the jail in
+	// place of vjail's, with console (nil: the jail's log) as its standard
+	// output and error; requests keep working through what vjail leaves
+	// beside it.
+	Boot(ctx context.Context, rec *state.Record, argv []string, console *os.File) error
+	// Halt asks a booted jail's own init to shut the jail down, as the
+	// platform's container managers do.
+	Halt(rec *state.Record) error
 	// Started tells the jail that exec.start is done: a jail without
 	// persist ends when its last process does.
 	Started(rec *state.Record) error
@@ -68,6 +76,10 @@ type RunRequest struct {
 	// Timeout kills the command after this long (exec.timeout); 0 is none.
 	Timeout time.Duration
 }
+
+// ErrEnded is the error of a request to a jail that ended, or began to,
+// while the request was under way.
+var ErrEnded = errors.New("the jail has ended")
 
 // ErrTimeout is returned for a command killed by exec.timeout.
 var ErrTimeout = errors.New("timed out")

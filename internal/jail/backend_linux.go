@@ -297,10 +297,12 @@ func (b *linuxBackend) Run(ctx context.Context, rec *state.Record, r RunRequest)
 		Clean: r.Clean, Login: r.Login, Background: r.Background,
 	}
 	if r.TTY {
-		return linuxns.ExecTTY(rec.Socket, req, r.Terminal, r.Terminal, r.Terminal)
+		code, err := linuxns.ExecTTY(rec.Socket, req, r.Terminal, r.Terminal, r.Terminal)
+		return code, endedErr(err)
 	}
 	if r.Timeout <= 0 {
-		return linuxns.Exec(rec.Socket, req, r.Stdin, r.Stdout, r.Stderr, nil)
+		code, err := linuxns.Exec(rec.Socket, req, r.Stdin, r.Stdout, r.Stderr, nil)
+		return code, endedErr(err)
 	}
 	// exec.timeout: kill the command when its time is up.
 	pids := make(chan int, 1)
@@ -320,7 +322,7 @@ func (b *linuxBackend) Run(ctx context.Context, rec *state.Record, r RunRequest)
 		select {
 		case pid = <-pids:
 		case res := <-done:
-			return res.code, res.err
+			return res.code, endedErr(res.err)
 		case <-timer.C:
 			if pid > 0 {
 				linuxns.Call(rec.Socket, linuxns.Request{Op: "kill", PID: pid, Signal: int(unix.SIGKILL)})
@@ -330,6 +332,46 @@ func (b *linuxBackend) Run(ctx context.Context, rec *state.Record, r RunRequest)
 		}
 	}
 }
+
+func (b *linuxBackend) Boot(ctx context.Context, rec *state.Record, argv []string, console *os.File) error {
+	if !b.Alive(rec) {
+		return fmt.Errorf("jail %s: %w", rec.Name, state.ErrNotFound)
+	}
+	stdin, err := os.Open(os.DevNull)
+	if err != nil {
+		return err
+	}
+	defer stdin.Close()
+	if console == nil {
+		log, err := os.OpenFile(b.logPath(rec.Name), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		console = log
+	}
+	return endedErr(linuxns.Boot(rec.Socket, argv, stdin, console, console))
+}
+
+// Halt sends the init SIGPWR: what LXC sends to halt a container, and
+// what busybox init takes for "halt".
+func (b *linuxBackend) Halt(rec *state.Record) error {
+	return linuxns.SignalInit(rec.InitPID, rec.InitStart, unix.SIGPWR)
+}
+
+// endedErr marks an error from a jail that ended under the request as
+// ErrEnded, keeping its message.
+func endedErr(err error) error {
+	if errors.Is(err, linuxns.ErrLost) {
+		return endedError{err}
+	}
+	return err
+}
+
+type endedError struct{ error }
+
+func (e endedError) Is(target error) bool { return target == ErrEnded }
+func (e endedError) Unwrap() error        { return e.error }
 
 func (b *linuxBackend) Started(rec *state.Record) error {
 	_, err := linuxns.Call(rec.Socket, linuxns.Request{Op: "started"})

@@ -315,7 +315,11 @@ func (m *Manager) startOne(ctx context.Context, s *Spec) (err error) {
 	if err := m.hostCommands(ctx, s, "exec.created", s.Created, env); err != nil {
 		return err
 	}
-	if err := m.jailCommands(ctx, s, rec, "exec.start", s.Start); err != nil {
+	if s.Boot {
+		if err := m.boot(ctx, s, rec); err != nil {
+			return err
+		}
+	} else if err := m.jailCommands(ctx, s, rec, "exec.start", s.Start); err != nil {
 		return err
 	}
 	if len(s.Command) > 0 {
@@ -324,8 +328,12 @@ func (m *Manager) startOne(ctx context.Context, s *Spec) (err error) {
 			return err
 		}
 	}
-	if err := m.Backend.Started(rec); err != nil && m.Backend.Alive(rec) {
-		return fmt.Errorf("end of exec.start: %w", err)
+	// A booted jail lives as long as its init: there is no end of
+	// exec.start to announce.
+	if !s.Boot {
+		if err := m.Backend.Started(rec); err != nil && m.Backend.Alive(rec) {
+			return fmt.Errorf("end of exec.start: %w", err)
+		}
 	}
 	if err := m.hostCommands(ctx, s, "exec.poststart", s.Poststart, env); err != nil {
 		return err
@@ -365,7 +373,7 @@ func (m *Manager) allocate(s *Spec) (*state.Record, error) {
 	base := FirstUID + uint32(slot)*IDRange
 	rec := &state.Record{
 		Name: s.Name, Block: s.Block, JID: jid, Phase: state.Creating, Path: s.Path, Hostname: s.Hostname,
-		VNet: s.VNet, UIDBase: base, UIDSlot: int(slot), ConfFile: cmp.Or(s.ConfFile, m.ConfFile),
+		VNet: s.VNet, Boot: s.Boot, UIDBase: base, UIDSlot: int(slot), ConfFile: cmp.Or(s.ConfFile, m.ConfFile),
 	}
 	for _, p := range s.Params.Params {
 		rec.Params = append(rec.Params, state.Param{Name: p.Name, Values: p.Values})
@@ -431,10 +439,16 @@ func (m *Manager) stopOne(ctx context.Context, s *Spec) error {
 	if err := m.hostCommands(ctx, s, "exec.prestop", s.Prestop, env); err != nil {
 		errs = append(errs, err)
 	}
-	if err := m.jailCommands(ctx, s, rec, "exec.stop", s.Stop); err != nil {
-		errs = append(errs, err)
+	if rec.Boot {
+		if err := m.shutdown(ctx, s, rec); err != nil {
+			errs = append(errs, err)
+		}
+	} else {
+		if err := m.jailCommands(ctx, s, rec, "exec.stop", s.Stop); err != nil {
+			errs = append(errs, err)
+		}
+		m.terminate(ctx, rec, s.StopTimeout)
 	}
-	m.terminate(ctx, rec, s.StopTimeout)
 	if err := m.Backend.ReturnInterfaces(rec); err != nil {
 		errs = append(errs, err)
 	}
@@ -474,6 +488,51 @@ func (m *Manager) terminate(ctx context.Context, rec *state.Record, timeout time
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// boot makes exec.start, the userland's own init, the jail's PID 1, its
+// console exec.consolelog (else the jail's log in the state directory).
+func (m *Manager) boot(ctx context.Context, s *Spec, rec *state.Record) error {
+	var console *os.File
+	if s.ConsoleLog != "" {
+		f, err := os.OpenFile(s.ConsoleLog, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return fmt.Errorf("exec.consolelog: %w", err)
+		}
+		defer f.Close()
+		console = f
+	}
+	if err := m.Backend.Boot(ctx, rec, s.Start[0].Argv, console); err != nil {
+		return fmt.Errorf("exec.start: %s: %w", s.Start[0].Text, err)
+	}
+	return nil
+}
+
+// shutdown ends a jail that booted its own init, as the init itself
+// would shut a machine down: exec.stop when set (the userland's own
+// command, "/sbin/telinit 0" for sysvinit, "/sbin/poweroff" for busybox),
+// else the backend's request to halt (SIGPWR to the init on Linux). Then it waits up to stop.timeout for the init to end;
+// Destroy kills what is left.
+func (m *Manager) shutdown(ctx context.Context, s *Spec, rec *state.Record) error {
+	var err error
+	if len(s.Stop) > 0 {
+		err = m.jailCommands(ctx, s, rec, "exec.stop", s.Stop)
+	} else if s.StopTimeout > 0 {
+		err = m.Backend.Halt(rec)
+	}
+	deadline := time.Now().Add(s.StopTimeout)
+	for m.Backend.Alive(rec) && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+	}
+	ended := !m.Backend.Alive(rec)
+	if ended && errors.Is(err, ErrEnded) {
+		// The shutdown took exec.stop's own process with it.
+		err = nil
+	}
+	if !ended && s.StopTimeout > 0 {
+		m.warnf("%s: its init did not shut down within stop.timeout (%s); killing the jail", s.Block, s.StopTimeout)
+	}
+	return err
 }
 
 // hostEnv is the environment jail(8) gives host commands: JID, JNAME and

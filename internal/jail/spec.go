@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -38,6 +39,9 @@ type Spec struct {
 	Prestop, Stop, Poststop, Release             []Command
 	// Command is the `command` parameter: one program and its arguments.
 	Command []string
+	// Boot is set when exec.start runs the userland's own init (see
+	// BootsInit): it becomes the jail's PID 1 instead of a command.
+	Boot bool
 
 	Clean          bool
 	SystemUser     string // host commands run as this user ("" = caller)
@@ -67,6 +71,26 @@ type Spec struct {
 	ExecFib       string
 	IPv4Addrs     []string
 	IPv6Addrs     []string
+}
+
+// BootsInit reports whether exec.start is the userland's own init: one
+// command, not in the background, whose program is an absolute path named
+// like an init ("/sbin/init", "/lib/systemd/systemd", "/sbin/openrc-init").
+// FreeBSD's jails have no PID 1 to give; on Linux such a jail boots like a
+// machine of its own, its init becoming PID 1 in place of vjail's.
+func BootsInit(start []Command) bool {
+	if len(start) != 1 || start[0].Background || len(start[0].Argv) == 0 {
+		return false
+	}
+	prog := start[0].Argv[0]
+	if !path.IsAbs(prog) {
+		return false
+	}
+	switch path.Base(prog) {
+	case "init", "systemd", "openrc-init", "runit-init":
+		return true
+	}
+	return false
 }
 
 // DefaultStopTimeout is jail(8)'s stop.timeout default.
@@ -154,6 +178,7 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 		*c.dst = ParseCommands(list(c.name))
 	}
 	s.Command = list("command")
+	s.Boot = BootsInit(s.Start)
 	s.Clean = j.Bool("exec.clean")
 	s.SystemUser = str("exec.system_user")
 	s.JailUser = str("exec.jail_user")

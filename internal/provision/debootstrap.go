@@ -7,14 +7,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 )
 
-// Debootstrap fills dir with a Debian userland of suite (minbase) from the
-// mirror the host's apt uses, so that apt-get works inside the jail later.
-// With cache set, a finished userland is kept there and later creates copy
-// it instead of downloading again. out receives debootstrap's progress.
-func Debootstrap(suite, cache string, out io.Writer) func(dir string) error {
+// Debootstrap fills dir with a Debian userland of suite (minbase) and the
+// packages of include, from the mirror the host's apt uses, so that
+// apt-get works inside the jail later. With cache set, a finished userland
+// is kept there (one per suite and package set) and later creates copy it
+// instead of downloading again. out receives debootstrap's progress.
+func Debootstrap(suite, cache string, include []string, out io.Writer) func(dir string) error {
 	return func(dir string) error {
 		if suite == "" {
 			suite = hostCodename()
@@ -23,20 +26,28 @@ func Debootstrap(suite, cache string, out io.Writer) func(dir string) error {
 			return fmt.Errorf("debootstrap: name a suite (--from debootstrap:bookworm)")
 		}
 		if cache != "" {
-			cached := filepath.Join(cache, "debootstrap-"+suite)
+			key := "debootstrap-" + suite
+			if len(include) > 0 {
+				key += "+" + strings.Join(include, ",")
+			}
+			cached := filepath.Join(cache, key)
 			if _, err := os.Stat(filepath.Join(cached, "etc/debian_version")); err != nil {
-				if err := Build(cached, Debootstrap(suite, "", out)); err != nil {
+				if err := Build(cached, Debootstrap(suite, "", include, out)); err != nil {
 					return err
 				}
 			}
 			fmt.Fprintf(out, "copying the cached %s userland from %s\n", suite, cached)
 			return Directory(cached)(dir)
 		}
-		mirror := hostMirror()
-		cmd := exec.Command("debootstrap", "--variant=minbase", suite, dir, mirror)
+		args := []string{"--variant=minbase"}
+		if len(include) > 0 {
+			args = append(args, "--include="+strings.Join(include, ","))
+		}
+		args = append(args, suite, dir, hostMirror())
+		cmd := exec.Command("debootstrap", args...)
 		cmd.Stdout, cmd.Stderr = out, out
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("debootstrap --variant=minbase %s %s %s: %w", suite, dir, mirror, err)
+			return fmt.Errorf("debootstrap %s: %w", strings.Join(args, " "), err)
 		}
 		return nil
 	}
@@ -88,3 +99,24 @@ func hostMirror() string {
 	}
 	return "http://deb.debian.org/debian"
 }
+
+// Packages checks a list of Debian package names (debootstrap's
+// --include) and returns it sorted, so that one set has one cache.
+func Packages(list string) ([]string, error) {
+	var pkgs []string
+	for _, p := range strings.Split(list, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !debianPackage.MatchString(p) {
+			return nil, fmt.Errorf("%q is not a Debian package name (lower-case letters, digits and + - ., two characters at least)", p)
+		}
+		pkgs = append(pkgs, p)
+	}
+	slices.Sort(pkgs)
+	return slices.Compact(pkgs), nil
+}
+
+// debianPackage is Debian policy 5.6.1's package name.
+var debianPackage = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)

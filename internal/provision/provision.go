@@ -60,14 +60,18 @@ func Build(dst string, fill func(dir string) error) (err error) {
 	if err := fill(tmp); err != nil {
 		return err
 	}
+	if err := adaptInittab(tmp); err != nil {
+		return err
+	}
 	os.Remove(dst) // an empty directory, if any
 	return os.Rename(tmp, dst)
 }
 
 // Busybox fills dir with a userland from the host's busybox-static: every
 // applet linked where busybox says it lives, a root account, a hostname,
-// and an /etc/rc that starts the services in /etc/rc.d (S* scripts, in
-// order) as a FreeBSD-style rc would; /etc/rc.shutdown stops them.
+// an /etc/rc that starts the services in /etc/rc.d (S* scripts, in
+// order) as a FreeBSD-style rc would, /etc/rc.shutdown that stops them,
+// and an /etc/inittab that runs both when the jail boots busybox's init.
 func Busybox(busybox, hostname string) func(dir string) error {
 	return func(dir string) error {
 		out, err := exec.Command(busybox, "--list-full").Output()
@@ -115,6 +119,12 @@ for s in /etc/rc.d/S*; do
 	[ -x "$s" ] && "$s" start
 done
 exit 0
+`,
+			"etc/inittab": `# /etc/inittab: busybox init's table, for a jail that boots its own
+# init (exec.start = "/sbin/init"): /etc/rc starts the services,
+# /etc/rc.shutdown stops them when the jail is stopped.
+::sysinit:/etc/rc
+::shutdown:/etc/rc.shutdown
 `,
 			"etc/rc.shutdown": `#!/bin/sh
 # /etc/rc.shutdown: what exec.stop runs. Stops /etc/rc.d/S* in reverse.

@@ -55,6 +55,8 @@ type Record struct {
 	Path     string `json:"path"`
 	Hostname string `json:"hostname"`
 	VNet     bool   `json:"vnet"`
+	// Boot is set for a jail whose PID 1 is its userland's own init.
+	Boot bool `json:"boot,omitempty"`
 	// BootID is the kernel's boot_id when the record was written: a record
 	// from an earlier boot is stale.
 	BootID string `json:"boot_id"`

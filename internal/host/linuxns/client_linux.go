@@ -51,6 +51,35 @@ func Exec(socket string, req Request, stdin, stdout, stderr *os.File, onStart fu
 	return waitExit(conn, req.Background, onStart)
 }
 
+// Boot makes argv, the jail's own init, PID 1 of the jail, with stdin,
+// stdout and stderr as its console, and waits until the jail takes
+// requests again, now through the request loop the boot leaves behind.
+func Boot(socket string, argv []string, stdin, stdout, stderr *os.File) error {
+	conn, err := dial(socket)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := send(conn, Request{Op: "boot", Argv: argv}, []int{int(stdin.Fd()), int(stdout.Fd()), int(stderr.Fd())}); err != nil {
+		return err
+	}
+	resp, _, err := recv(conn)
+	if err != nil {
+		return fmt.Errorf("%w: lost its init mid-request: %w", ErrLost, err)
+	}
+	if resp.Error != "" {
+		return fmt.Errorf("%s", resp.Error)
+	}
+	if _, err := Call(socket, Request{Op: "ping"}); err != nil {
+		return fmt.Errorf("the jail's init %s ended at once (its console output says why): %w", argv[0], err)
+	}
+	return nil
+}
+
+// ErrLost is the error of a request whose jail ended, or began to, while
+// it was being served.
+var ErrLost = errors.New("the jail has ended or is ending")
+
 // ExecTTY runs a command inside the jail on a new pseudo-terminal of the
 // jail's own devpts, connected to the caller's terminal term (put in raw
 // mode meanwhile). The caller's terminal itself never enters the jail.
@@ -101,7 +130,7 @@ func waitExit(conn *net.UnixConn, background bool, onStart func(int)) (int, erro
 	for {
 		resp, _, err := recv(conn)
 		if err != nil {
-			return -1, fmt.Errorf("lost the jail's init: %w", err)
+			return -1, fmt.Errorf("%w: lost its init mid-request: %w", ErrLost, err)
 		}
 		if resp.Error != "" {
 			return -1, fmt.Errorf("%s", resp.Error)
@@ -122,7 +151,7 @@ func dial(socket string) (*net.UnixConn, error) {
 	conn, err := net.DialUnix("unixpacket", nil, &net.UnixAddr{Name: socket, Net: "unixpacket"})
 	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) {
 		// The init is exiting, or a zombie its parent has not reaped.
-		return nil, fmt.Errorf("the jail has ended or is ending (without persist, a jail ends when its last process exits): %w", err)
+		return nil, fmt.Errorf("%w (without persist, a jail ends when its last process exits): %w", ErrLost, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("connect to the jail's init: %w", err)

@@ -8,6 +8,7 @@ package linuxns
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/close_range.h>
@@ -19,6 +20,24 @@ package linuxns
 #include <sys/wait.h>
 #include <unistd.h>
 
+// copy_console copies what the console's master holds to the log.
+static void copy_console(int master, int logfd) {
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(master, buf, sizeof buf)) > 0)
+		if (write(logfd, buf, n) < 0)
+			break;
+}
+
+// drain copies the console until it has been quiet for 100 ms: the tty
+// layer hands what was written to the master asynchronously, so the last
+// lines before a shutdown's SIGTERM may still be on their way.
+static void drain(int master, int logfd) {
+	struct pollfd p = {.fd = master, .events = POLLIN};
+	while (poll(&p, 1, 100) > 0 && (p.revents & POLLIN))
+		copy_console(master, logfd);
+}
+
 // vjail_idle is the jail's init once the jail is idle: PID 1 of its pid
 // namespace with almost no memory of its own. The Go init execs the vjail
 // binary with "__vjail_idle LISTENFD EXEFD PERSIST ARG"; this constructor
@@ -29,26 +48,77 @@ package linuxns
 // it) as "__vjail_serve" with the connection on fd 3 and ARG in a memfd
 // on fd 4 (not in its arguments, which ps(1) in the jail would show), which
 // serves that one request in Go and exits.
+//
+// A jail that boots its own init (exec.start = "/sbin/init") comes here
+// as "__vjail_boot LISTENFD EXEFD ARG MASTERFD LOGFD PATH ARGV...": the
+// process forks, the child becomes the same request loop (never ending by
+// itself: the jail lives as long as its init), and PID 1 executes PATH
+// with ARGV, keeping the restrictions the Go init's spawner thread carried
+// into this exec. MASTERFD, unless -1, is the master of the pty whose
+// slave is the jail's /dev/console and the init's standard descriptors:
+// the loop copies what the jail writes there to LOGFD (exec.consolelog),
+// as LXC's monitor does, so that a console nobody reads never blocks.
 __attribute__((constructor)) static void vjail_idle(int argc, char **argv, char **envp) {
-	if (argc != 6 || strcmp(argv[1], "__vjail_idle") != 0)
+	int boot = argc >= 9 && strcmp(argv[1], "__vjail_boot") == 0;
+	if (!boot && (argc != 6 || strcmp(argv[1], "__vjail_idle") != 0))
 		return;
-	int lfd = atoi(argv[2]), exefd = atoi(argv[3]), persist = argv[4][0] == '1';
+	int lfd = atoi(argv[2]), exefd = atoi(argv[3]);
+	int persist = boot || argv[4][0] == '1';
+	char *arg = boot ? argv[4] : argv[5];
+	int master = -1, logfd = -1;
+	if (boot) {
+		master = atoi(argv[5]);
+		logfd = atoi(argv[6]);
+		pid_t pid = fork();
+		if (pid < 0)
+			_exit(115);
+		if (pid == 0) {
+			if (master >= 0) {
+				// An open slave keeps the master from hanging up
+				// while the jail has the console closed.
+				fcntl(0, F_DUPFD_CLOEXEC, 3);
+				fcntl(master, F_SETFD, FD_CLOEXEC);
+				fcntl(master, F_SETFL, O_NONBLOCK);
+				fcntl(logfd, F_SETFD, FD_CLOEXEC);
+			}
+			// The request loop's own output is nobody's business.
+			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+			if (null >= 0) {
+				dup2(null, 0);
+				dup2(null, 1);
+				dup2(null, 2);
+			}
+		} else {
+			sigset_t none;
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			syscall(SYS_close_range, 3, ~0U, 0);
+			execve(argv[7], argv + 8, envp);
+			dprintf(2, "vjail: exec.start: cannot run the jail's init %s: %s\n", argv[7], strerror(errno));
+			_exit(127);
+		}
+	}
 	// Not dumpable: the jail's other users cannot ptrace the init or reach
 	// its descriptors through /proc/1/fd (the jail's root still can: see
 	// the note in init_linux.go).
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_NAME, "vjail-init", 0, 0, 0);
 	char *serve_argv[] = {"vjail-init", "__vjail_serve", NULL};
-	char *conf = strdup(argv[5]);
+	char *conf = strdup(arg);
 	if (conf == NULL)
 		_exit(110);
 	size_t conf_len = strlen(conf);
-	// What ps(1) in the jail shows for PID 1: "vjail-init", not the
-	// configuration passed in the arguments (they are contiguous).
+	// What ps(1) in the jail shows: "vjail-init", not the configuration
+	// passed in the arguments (they are contiguous).
 	char *end = argv[argc - 1] + strlen(argv[argc - 1]);
 	memset(argv[1], 0, end - argv[1]);
 	sigset_t mask, old;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
+	// A shutdown signals every process; the loop then copies what the
+	// console still holds before it goes (see drain).
+	if (master >= 0)
+		sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
@@ -62,13 +132,18 @@ __attribute__((constructor)) static void vjail_idle(int argc, char **argv, char 
 			;
 		if (pid < 0 && errno == ECHILD && !persist)
 			_exit(0);
-		struct pollfd p[2] = {{.fd = lfd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
-		if (poll(p, 2, -1) < 0)
+		struct pollfd p[3] = {{.fd = lfd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}, {.fd = master, .events = POLLIN}};
+		if (poll(p, master >= 0 ? 3 : 2, -1) < 0)
 			continue;
+		if (master >= 0 && p[2].revents)
+			copy_console(master, logfd);
 		if (p[1].revents) {
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof si) == sizeof si)
-				;
+				if (si.ssi_signo == SIGTERM) {
+					drain(master, logfd);
+					_exit(0);
+				}
 		}
 		if (p[0].revents & POLLIN) {
 			int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);

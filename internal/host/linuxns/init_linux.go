@@ -485,7 +485,10 @@ type spawnJob struct {
 	path string
 	argv []string
 	attr *syscall.ProcAttr
-	done chan spawnResult
+	// inPlace executes the vjail binary with argv in place of the init
+	// rather than forking: done learns only of a failure.
+	inPlace bool
+	done    chan spawnResult
 }
 
 type spawnResult struct {
@@ -524,6 +527,10 @@ func (in *jailInit) startSpawner() error {
 		}
 		ready <- nil
 		for job := range in.spawn {
+			if job.inPlace {
+				job.done <- spawnResult{err: execveat(in.exe, job.argv, job.attr.Env)}
+				continue
+			}
 			in.mu.Lock()
 			pid, err := syscall.ForkExec(job.path, job.argv, job.attr)
 			var res spawnResult
@@ -641,9 +648,134 @@ func (in *jailInit) handle(conn *net.UnixConn) {
 		reply(conn, Response{}, -1)
 	case "exec":
 		in.exec(conn, &req, fds)
+	case "boot":
+		in.boot(conn, &req, fds)
 	default:
 		reply(conn, Response{Error: "unknown operation " + req.Op}, -1)
 	}
+}
+
+// bootEnv is the environment of a jail's own init: a PATH, and
+// "container" naming the manager, which inits and their scripts read to
+// leave out what only a real machine does (systemd-nspawn sets it too).
+var bootEnv = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "container=vjail"}
+
+// boot hands PID 1 to the jail's own init (exec.start = "/sbin/init"). The
+// Go init replies, stops taking requests and executes the vjail binary as
+// "__vjail_boot", whose C constructor forks the request loop and executes
+// the userland's init in its place (see idle_cgo_linux.go). The exec
+// happens on the spawner thread, so that the jail's restrictions carry
+// over to the init and to everything it starts. The init's standard
+// output and error are the ones the request brings (exec.consolelog).
+func (in *jailInit) boot(conn *net.UnixConn, req *Request, fds []int) {
+	fail := func(format string, args ...any) {
+		reply(conn, Response{Error: fmt.Sprintf(format, args...)}, -1)
+	}
+	switch {
+	case in.serving:
+		fail("the jail has started already: its own init can only be booted as exec.start")
+		return
+	case !haveIdleInit || !in.static:
+		fail("booting the jail's own init needs vjail built static with cgo (./build.sh)")
+		return
+	case len(fds) != 3 || len(req.Argv) == 0:
+		fail("boot needs the init's argv and its stdin, stdout and stderr")
+		return
+	}
+	path := req.Argv[0]
+	if st, err := os.Stat(path); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
+		fail("%s: not an executable file in the jail", path)
+		return
+	}
+	stdio, master, logFD := fds, -1, -1
+	if in.hasDevfs() {
+		// A console of the jail's own, as a machine has: what the init
+		// and its scripts write to /dev/console goes to the log, copied
+		// there by the request loop.
+		m, slave, err := newConsole()
+		if err == nil {
+			defer unix.Close(slave) // dup'd below
+			logFD, err = unix.FcntlInt(uintptr(fds[1]), unix.F_DUPFD, 3)
+		}
+		if err != nil {
+			fail("/dev/console: %v", err)
+			return
+		}
+		master, stdio = m, []int{slave, slave, slave}
+	}
+	for i, fd := range stdio {
+		if err := unix.Dup3(fd, i, 0); err != nil {
+			fail("standard file descriptors: %v", err)
+			return
+		}
+	}
+	// The listening socket stays open on fdListen (lnFile): requests that
+	// come meanwhile wait in its backlog for the C request loop.
+	in.ln.SetUnlinkOnClose(false)
+	in.ln.Close()
+	reply(conn, Response{PID: 1}, -1)
+	go in.execBoot(path, req.Argv, master, logFD)
+}
+
+// execBoot executes "__vjail_boot" on the spawner thread once the
+// requests under way are done. master and logFD (the console's pty master
+// and where its output goes) are handed to the request loop.
+func (in *jailInit) execBoot(path string, argv []string, master, logFD int) {
+	in.inflight.Wait()
+	arg, err := json.Marshal(in.cfg)
+	if err == nil {
+		unix.Syscall(unix.SYS_FCNTL, fdListen, unix.F_SETFD, 0)
+		unix.Syscall(unix.SYS_FCNTL, uintptr(in.exe), unix.F_SETFD, 0)
+		full := append([]string{"vjail-init", "__vjail_boot", fmt.Sprint(fdListen), fmt.Sprint(in.exe), string(arg),
+			fmt.Sprint(master), fmt.Sprint(logFD), path}, argv...)
+		done := make(chan spawnResult)
+		in.spawn <- spawnJob{argv: full, attr: &syscall.ProcAttr{Env: bootEnv}, inPlace: true, done: done}
+		err = (<-done).err
+	}
+	runtime.KeepAlive(in.lnFile)
+	// The reply said yes: end the jail, so that whoever waits on it sees
+	// the failure, rather than leave it half-booted.
+	fmt.Fprintf(os.Stderr, "vjail-init: boot %s: %v\n", path, err)
+	os.Exit(127)
+}
+
+// hasDevfs reports whether the jail has vjail's /dev (mount.devfs).
+func (in *jailInit) hasDevfs() bool {
+	for _, m := range in.cfg.Mounts {
+		if m.Kind == "devfs" && m.Target == "/dev" {
+			return true
+		}
+	}
+	return false
+}
+
+// newConsole allocates a pty from the jail's devpts and mounts its slave
+// on /dev/console. It returns the master (kept across exec) and an open
+// slave.
+func newConsole() (master, slave int, err error) {
+	m, slavePath, err := console.NewPty()
+	if err != nil {
+		return -1, -1, fmt.Errorf("allocate a pty from the jail's devpts: %w", err)
+	}
+	defer m.Close()
+	fd, err := unix.Open("/dev/console", unix.O_CREAT|unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return -1, -1, err
+	}
+	unix.Close(fd)
+	if err := unix.Mount(slavePath, "/dev/console", "", unix.MS_BIND, ""); err != nil {
+		return -1, -1, fmt.Errorf("bind %s: %w", slavePath, err)
+	}
+	slave, err = unix.Open(slavePath, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, -1, err
+	}
+	master, err = unix.FcntlInt(m.Fd(), unix.F_DUPFD, 3)
+	if err != nil {
+		unix.Close(slave)
+		return -1, -1, err
+	}
+	return master, slave, nil
 }
 
 func (in *jailInit) exec(conn *net.UnixConn, req *Request, fds []int) {

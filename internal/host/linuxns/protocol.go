@@ -53,9 +53,10 @@ type Mount struct {
 
 // Request is a message to a running init.
 type Request struct {
-	// Op is "exec" (start a command), "kill" (signal every process but
-	// the init), "started" (exec.start is done: a jail without persist may
-	// now end with its last process) or "ping".
+	// Op is "exec" (start a command), "boot" (make the jail's own init,
+	// Argv, its PID 1), "kill" (signal every process but the init),
+	// "started" (exec.start is done: a jail without persist may now end
+	// with its last process) or "ping".
 	Op   string   `json:"op"`
 	Argv []string `json:"argv,omitempty"`
 	Env  []string `json:"env,omitempty"`

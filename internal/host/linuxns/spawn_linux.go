@@ -272,3 +272,18 @@ func Alive(pid int, start uint64) bool {
 	st, err := ProcessStartTime(pid)
 	return err == nil && st == start
 }
+
+// SignalInit sends sig to the init identified by pid and its start time,
+// through a pidfd so that a pid reused since cannot receive it. From the
+// host, the init of a pid namespace receives any signal it handles.
+func SignalInit(pid int, start uint64, sig unix.Signal) error {
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		return fmt.Errorf("pidfd of the jail's init: %w", err)
+	}
+	defer unix.Close(fd)
+	if !Alive(pid, start) {
+		return unix.ESRCH
+	}
+	return unix.PidfdSendSignal(fd, sig, nil, 0)
+}
