@@ -1824,6 +1824,18 @@ esac
 			t.Errorf("console log lacks %q:\n%s", want, console)
 		}
 	}
+	// Without exec.stop, stop sends SIGPWR, which the inittab vjail
+	// adapted at create turns into a shutdown.
+	w.writeConf(common + "deb { exec.start = \"/sbin/init\"; }\n")
+	if out, err := vjail("start", "deb"); err != nil {
+		t.Fatalf("start: %v: %s", err, out)
+	}
+	if out, err := vjail("stop", "deb"); err != nil || out != "deb: removed\n" {
+		t.Errorf("stop by SIGPWR: %v: %q", err, out)
+	}
+	if console, _ := os.ReadFile(filepath.Join(w.dir, "deb.console")); strings.Count(string(console), "INIT: Switching to runlevel: 0") != 2 {
+		t.Errorf("SIGPWR did not shut the jail down through its init:\n%s", console)
+	}
 	if out, err := vjail("net", "down"); err != nil {
 		t.Errorf("net down: %v: %s", err, out)
 	}
