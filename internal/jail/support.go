@@ -175,7 +175,7 @@ var linuxSupport = map[string]Support{
 	"exec.prestart":         {Level: Native, How: "run on the host"},
 	"exec.prestop":          {Level: Native, How: "run on the host"},
 	"exec.release":          {Level: Native, How: "run on the host"},
-	"exec.start":            {Level: Native, How: "run inside the jail"},
+	"exec.start":            {Level: Native, How: "run inside the jail; an init alone (\"/sbin/init\") becomes its PID 1 and boots the userland"},
 	"exec.stop":             {Level: Native, How: "run inside the jail"},
 	"exec.system_jail_user": {Level: Native, How: "exec.jail_user is looked up in the host's password database and used by number in the jail"},
 	"exec.system_user":      {Level: Native, How: "host commands run as this user"},
