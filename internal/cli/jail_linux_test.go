@@ -1510,6 +1510,8 @@ func TestCreateBadInput(t *testing.T) {
 		{[]string{"a/b", "--from", "busybox"}, `jail name "a/b"`},
 		{[]string{"", "--from", "busybox"}, `jail name "": must be 1 to 200 characters`},
 		{[]string{strings.Repeat("x", 201), "--from", "busybox"}, "must be 1 to 200 characters"},
+		{[]string{"web", "--from", "debootstrap", "--include", "Nginx"}, `--include: "Nginx" is not a Debian package name`},
+		{[]string{"web", "--from", "busybox", "--include", "nginx"}, "--include adds Debian packages to --from debootstrap"},
 	} {
 		code, out, errOut := w.vjail("", append([]string{"create"}, c.args...)...)
 		if code == 0 || !strings.Contains(errOut, c.want) || strings.Contains(out, "created") || strings.Contains(errOut, "building") {

@@ -571,3 +571,28 @@ func TestSpecFromRecordFallbackBlock(t *testing.T) {
 		t.Errorf("SpecFromRecord(%+v): Block, Name = %q, %q, want %q, %q", rec, got.Block, got.Name, "10", "web")
 	}
 }
+
+// TestBootsInit: only exec.start that is an init alone boots the jail's
+// own init; anything else stays a command run inside.
+func TestBootsInit(t *testing.T) {
+	for _, tc := range []struct {
+		start string
+		want  bool
+	}{
+		{`"/sbin/init"`, true},
+		{`"/sbin/init 3"`, true},
+		{`"/lib/systemd/systemd"`, true},
+		{`"/sbin/openrc-init"`, true},
+		{`"init"`, false},                    // not an absolute path
+		{`"/sbin/init &"`, false},            // in the background
+		{`"/bin/sh /etc/rc"`, false},         // a command
+		{`"/sbin/init; echo booted"`, false}, // a shell line
+		{`"/sbin/init", "/bin/sh /etc/rc"`, false},
+		{`"/etc/init.d/initialize"`, false},
+	} {
+		s := mustSpec(t, "a { path = /jails/a; exec.start = "+tc.start+"; }")
+		if s.Boot != tc.want {
+			t.Errorf("exec.start = %s: Boot = %v, want %v", tc.start, s.Boot, tc.want)
+		}
+	}
+}

@@ -97,3 +97,73 @@ func TestTarballRefusesEscapes(t *testing.T) {
 		t.Error("a failed extraction left its partial tree")
 	}
 }
+
+// TestAdaptInittab: Debian's sysvinit inittab loses its gettys on virtual
+// terminals and halts on a power failure; a second pass changes nothing;
+// busybox's own inittab and a userland without one stay as they are.
+func TestAdaptInittab(t *testing.T) {
+	debian := `id:2:initdefault:
+si::sysinit:/etc/init.d/rcS
+l0:0:wait:/etc/init.d/rc 0
+pf::powerwait:/etc/init.d/powerfail start
+1:2345:respawn:/sbin/getty --noclear 38400 tty1
+2:23:respawn:/sbin/getty 38400 tty2
+#T0:23:respawn:/sbin/getty -L ttyS0 9600 vt100
+C0:2345:respawn:/sbin/getty -8 --noclear --keep-baud console 115200,38400,9600
+`
+	root := t.TempDir()
+	os.Mkdir(filepath.Join(root, "etc"), 0o755)
+	path := filepath.Join(root, "etc/inittab")
+	os.WriteFile(path, []byte(debian), 0o644)
+	if err := adaptInittab(root); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	for _, want := range []string{
+		"\n#1:2345:respawn:/sbin/getty --noclear 38400 tty1\n",
+		"\n#2:23:respawn:/sbin/getty 38400 tty2\n",
+		"\n#pf::powerwait:/etc/init.d/powerfail start\npf::powerwait:/sbin/shutdown -t1 -a -h now\n",
+		"\nsi::sysinit:/etc/init.d/rcS\n",
+		"\n#T0:23:respawn:/sbin/getty -L ttyS0 9600 vt100\n",
+		"\nC0:2345:respawn:/sbin/getty -8 --noclear --keep-baud console 115200,38400,9600\n",
+	} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("adapted inittab lacks %q:\n%s", want, got)
+		}
+	}
+	if err := adaptInittab(root); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := os.ReadFile(path); string(again) != string(got) {
+		t.Errorf("a second pass changed the inittab:\n%s", again)
+	}
+
+	bb := t.TempDir()
+	if err := Busybox("/bin/busybox", "bb")(bb); err != nil {
+		t.Skipf("no busybox-static here: %v", err)
+	}
+	before, _ := os.ReadFile(filepath.Join(bb, "etc/inittab"))
+	if err := adaptInittab(bb); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.ReadFile(filepath.Join(bb, "etc/inittab")); string(after) != string(before) {
+		t.Errorf("busybox's inittab changed:\n%s", after)
+	}
+	if err := adaptInittab(t.TempDir()); err != nil {
+		t.Errorf("a userland without an inittab: %v", err)
+	}
+}
+
+// TestPackages: --include's list is checked and sorted, so that one set
+// of packages has one cache.
+func TestPackages(t *testing.T) {
+	got, err := Packages("sysvinit-core, busybox,,nginx-light,busybox")
+	if err != nil || strings.Join(got, ",") != "busybox,nginx-light,sysvinit-core" {
+		t.Errorf("Packages = %q, %v", got, err)
+	}
+	for _, bad := range []string{"Nginx", "a", "-x", "x y", "../etc", "x;rm"} {
+		if _, err := Packages(bad); err == nil || !strings.Contains(err.Error(), "not a Debian package name") {
+			t.Errorf("Packages(%q) = %v, want a clear error", bad, err)
+		}
+	}
+}
