@@ -143,6 +143,10 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (
 		VNet: s.VNet, Persist: s.Persist, Mounts: mounts,
 	}
 	cfg.DropCaps, cfg.DenySyscalls = restrictions(s)
+	if p, ok := s.Params.Param("children.max"); ok && len(p.Values) == 1 {
+		n, err := strconv.Atoi(p.Values[0])
+		cfg.AllowNamespaces = err == nil && n > 0
+	}
 	for _, a := range s.VNetAddrs {
 		if a.DHCP {
 			cfg.DHCP = append(cfg.DHCP, vnet.JailIfName(a.If))

@@ -84,7 +84,7 @@ var linuxSupport = map[string]Support{
 	"persist":         {Level: Mapped, How: "vjail's init (PID 1 of the jail) keeps the jail alive without processes"},
 	"securelevel":     {Level: Unsupported, How: "Linux has no securelevel; the jail's restrictions come from allow.*, capabilities and seccomp", NativeValues: []string{"-1"}},
 	"enforce_statfs":  {Level: Partial, How: "the jail always sees only its own mount namespace, as with enforce_statfs=2", NativeValues: []string{"2"}},
-	"children.max":    {Level: Partial, How: "jails inside jails are not supported: only 0 is honoured", NativeValues: []string{"0"}},
+	"children.max":    {Level: Partial, How: "above 0 lets the jail create namespaces (unshare, containers of its own), which it may not otherwise; the number is not enforced", NativeValues: []string{"0"}},
 	"children.cur":    {Level: Native, How: "read-only"},
 	"cpuset.id":       {Level: Native, How: "read-only"},
 	"dying":           {Level: Native, How: "read-only"},

@@ -19,7 +19,6 @@ import (
 
 	"github.com/containerd/console"
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
-	seccomp "github.com/elastic/go-seccomp-bpf"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -507,23 +506,19 @@ func (in *jailInit) startSpawner() error {
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread dies with the init
 		for _, c := range in.cfg.DropCaps {
+			// A request served in a booted jail comes from a process
+			// that has the jail's bounding set already.
+			if have, _ := unix.PrctlRetInt(unix.PR_CAPBSET_READ, uintptr(c), 0, 0, 0); have == 0 {
+				continue
+			}
 			if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil {
 				ready <- fmt.Errorf("drop capability %d: %w", c, err)
 				return
 			}
 		}
-		if len(in.cfg.DenySyscalls) > 0 {
-			f := seccomp.Filter{Policy: seccomp.Policy{
-				DefaultAction: seccomp.ActionAllow,
-				Syscalls: []seccomp.SyscallGroup{{
-					Names:  in.cfg.DenySyscalls,
-					Action: seccomp.ActionErrno | seccomp.Action(unix.EPERM),
-				}},
-			}}
-			if err := seccomp.LoadFilter(f); err != nil {
-				ready <- fmt.Errorf("seccomp filter: %w", err)
-				return
-			}
+		if err := loadJailFilter(in.cfg); err != nil {
+			ready <- err
+			return
 		}
 		ready <- nil
 		for job := range in.spawn {

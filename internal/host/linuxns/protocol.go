@@ -30,6 +30,9 @@ type InitConfig struct {
 	// DenySyscalls are system calls that commands in the jail may not make
 	// (allow.set_hostname = 0 denies sethostname and setdomainname).
 	DenySyscalls []string `json:"deny_syscalls"`
+	// AllowNamespaces lets commands create namespaces (children.max > 0);
+	// otherwise clone, unshare and setns may not.
+	AllowNamespaces bool `json:"allow_namespaces,omitempty"`
 	// DHCP names the interfaces whose IPv4 address comes from DHCP.
 	DHCP []string `json:"dhcp,omitempty"`
 }
