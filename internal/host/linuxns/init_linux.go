@@ -264,7 +264,7 @@ func setupJail(cfg *InitConfig, parent *os.File) error {
 	root := os.NewFile(uintptr(tree), cfg.Path)
 	defer root.Close()
 	for _, m := range cfg.Mounts {
-		if err := mountInside(root, m, bindFDs); err != nil {
+		if err := mountInside(root, m, bindFDs, cfg.VNet); err != nil {
 			return fmt.Errorf("mount %s on %s: %w", m.Kind, m.Target, err)
 		}
 	}
@@ -305,7 +305,7 @@ func setupJail(cfg *InitConfig, parent *os.File) error {
 // mountInside performs one mount with its target resolved inside root.
 // The target directory (or file, for device binds) must exist in the
 // jail's tree; missing directories are created as root would.
-func mountInside(root *os.File, m Mount, bindFDs []int) error {
+func mountInside(root *os.File, m Mount, bindFDs []int, vnet bool) error {
 	switch m.Kind {
 	case "devfs":
 		return mountDevfs(root, m.Target)
@@ -324,9 +324,15 @@ func mountInside(root *os.File, m Mount, bindFDs []int) error {
 	}
 	switch m.Kind {
 	case "proc":
-		return unix.Mount("proc", dst, "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+		if err := unix.Mount("proc", dst, "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+			return err
+		}
+		return hardenProc(root, m.Target, vnet)
 	case "sysfs":
-		return unix.Mount("sysfs", dst, "sysfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC|unix.MS_RDONLY, "")
+		if err := unix.Mount("sysfs", dst, "sysfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC|unix.MS_RDONLY, ""); err != nil {
+			return err
+		}
+		return hardenSys(root, m.Target)
 	case "tmpfs":
 		return unix.Mount("tmpfs", dst, "tmpfs", flags|unix.MS_NOSUID|unix.MS_NODEV, data)
 	case "bind":
