@@ -131,31 +131,39 @@ func writeFile(t *testing.T, path, body string) {
 	}
 }
 
-var probe struct {
+var testPrograms sync.Map // name -> *testProgram
+
+type testProgram struct {
 	once sync.Once
 	path string
 	err  error
 }
 
 // probeBinary builds testdata/probe statically, once per test run.
-func probeBinary(t *testing.T) string {
-	probe.once.Do(func() {
-		dir, err := os.MkdirTemp("", "vjail-probe")
+func probeBinary(t *testing.T) string { return testBinary(t, "probe") }
+
+// testBinary builds testdata/NAME statically, once per test run, to be
+// copied into jails.
+func testBinary(t *testing.T, name string) string {
+	v, _ := testPrograms.LoadOrStore(name, &testProgram{})
+	p := v.(*testProgram)
+	p.once.Do(func() {
+		dir, err := os.MkdirTemp("", "vjail-"+name)
 		if err != nil {
-			probe.err = err
+			p.err = err
 			return
 		}
-		probe.path = filepath.Join(dir, "probe")
-		cmd := exec.Command("go", "build", "-o", probe.path, "./testdata/probe")
+		p.path = filepath.Join(dir, name)
+		cmd := exec.Command("go", "build", "-o", p.path, "./testdata/"+name)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			probe.err = fmt.Errorf("build probe: %v: %s", err, out)
+			p.err = fmt.Errorf("build %s: %v: %s", name, err, out)
 		}
 	})
-	if probe.err != nil {
-		t.Fatal(probe.err)
+	if p.err != nil {
+		t.Fatal(p.err)
 	}
-	return probe.path
+	return p.path
 }
 
 func mountsUnder(dir string) string {
@@ -828,6 +836,56 @@ noinit { }
 	}
 	if m, _ := filepath.Glob(filepath.Join(w.state, "*.json")); len(m) > 0 {
 		t.Errorf("records left: %v", m)
+	}
+}
+
+// TestEscapeSuite runs testdata/escape, some forty harmless attempts to
+// reach the host (the container escapes of runc, Docker and LXC and the
+// usual tricks), as root of a vnet jail with /proc, /sys and /dev, and
+// default allow.* parameters: once as exec.start, started by the jail's Go
+// init, and once through vjail exec and the idle C init. Every attempt
+// must be blocked.
+func TestEscapeSuite(t *testing.T) {
+	w := newWorld(t)
+	bin := staticBinary(t)
+	root := w.userland("esc")
+	copyFile(t, testBinary(t, "escape"), filepath.Join(root, "bin/escape"), 0o755)
+	secret := filepath.Join(w.dir, "host-secret")
+	writeFile(t, secret, "the host's own\n")
+	os.MkdirAll(filepath.Join(root, "sys"), 0o755)
+	hostPID := fmt.Sprint(os.Getpid())
+	console := filepath.Join(w.dir, "esc.console")
+	w.writeConf(fmt.Sprintf(`esc {
+	path = %[1]q; persist; vnet; mount.devfs; mount.procfs;
+	mount += "linsysfs %[1]s/sys linsysfs rw 0 0";
+	exec.consolelog = %[2]q;
+	exec.start = "/bin/escape %[3]s %[4]s";
+}
+`, root, console, secret, hostPID))
+	if code, out := w.run(bin, "start", "esc"); code != 0 {
+		t.Fatalf("start = %d: %s", code, out)
+	}
+	fromStart, _ := os.ReadFile(console)
+	code, fromExec := w.run(bin, "exec", "esc", "/bin/escape", secret, hostPID)
+	if code != 0 {
+		t.Errorf("exec escape = %d", code)
+	}
+	for how, out := range map[string]string{"exec.start": string(fromStart), "vjail exec": fromExec} {
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		blocked := 0
+		for _, line := range lines {
+			if strings.Contains(line, ": blocked: ") {
+				blocked++
+			} else {
+				t.Errorf("through %s: %s", how, line)
+			}
+		}
+		if blocked < 40 {
+			t.Errorf("through %s: %d attempts blocked, want all of at least 40:\n%s", how, blocked, out)
+		}
+	}
+	if code, out := w.run(bin, "stop", "esc"); code != 0 {
+		t.Errorf("stop = %d: %s", code, out)
 	}
 }
 
