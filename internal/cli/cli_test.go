@@ -53,6 +53,7 @@ func TestConfigCheckErrors(t *testing.T) {
 		conf + ":3:2: unknown parameter \"vnet.intreface\" (did you mean \"vnet.interface\"?)",
 		conf + ":4:2: unknown parameter \"p\" (`vjail config params` lists the known ones)",
 		conf + ":4:7: jail \"a\": p: variable \"nope\" not found: define it ($nope = ...;) or set that parameter",
+		conf + ":6:1: jail \"b\": path is not set: a jail needs a root directory (path = /jails/b;)",
 		conf + ":7:1: unexpected end of file: missing \"}\" to close jail block \"b\" opened at 6:1",
 	}
 	if code != 1 || out != "" {
@@ -63,8 +64,25 @@ func TestConfigCheckErrors(t *testing.T) {
 	}
 }
 
+// TestConfigCheckRunProblems: what would stop start is reported by config
+// check where it is written, while config show still shows the jail.
+func TestConfigCheckRunProblems(t *testing.T) {
+	conf := writeConf(t, "a {\n\tpath = /jails/a;\n\trctl.memoryuse = lots;\n\tvnet.defaultrouter = nowhere;\n}\n")
+	code, _, errOut := run(t, "", "config", "check", "-f", conf)
+	want := []string{
+		conf + `:3:2: jail "a": rctl.memoryuse: "lots" is not an amount (a positive number with k, m, g or t)`,
+		conf + `:4:2: jail "a": vnet.defaultrouter "nowhere": not an IPv4 or IPv6 address`,
+	}
+	if diff := cmp.Diff(want, strings.Split(strings.TrimSpace(errOut), "\n")); code != 1 || diff != "" {
+		t.Errorf("config check = %d (-want +got):\n%s", code, diff)
+	}
+	if code, out, _ := run(t, "", "config", "show", "-f", conf); code != 0 || !strings.Contains(out, "rctl.memoryuse") {
+		t.Errorf("config show = %d: %q", code, out)
+	}
+}
+
 func TestConfigCheckStrict(t *testing.T) {
-	conf := writeConf(t, "a { securelevel = 3; }\n")
+	conf := writeConf(t, "a { path = /jails/a; securelevel = 3; }\n")
 	if code, _, errOut := run(t, "", "config", "check", "-f", conf); code != 0 || !strings.Contains(errOut, "warning: jail \"a\": parameter \"securelevel\" is not honoured on Linux") {
 		t.Errorf("config check = %d, %q; want 0 and a warning", code, errOut)
 	}

@@ -26,13 +26,16 @@ func newConfigCheckCmd(e *env) *cobra.Command {
 		Use:   "check",
 		Short: "Check a configuration; print every problem as FILE:LINE:COL: message",
 		Long: `Check reads the configuration, resolves every jail and reports every
-problem on standard error as FILE:LINE:COL: message. Errors make the exit
-status 1. Parameters this platform cannot honour, or honours differently,
+problem on standard error as FILE:LINE:COL: message, including what would
+stop a jail from starting here (no path, an address or a limit that is not
+one). Errors make the exit status 1. Parameters this platform cannot honour, or honours differently,
 are reported as warnings and notes; with --strict, warnings are errors.`,
 		Example: "  vjail config check\n  vjail config check -f examples/seed/jail.conf",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l := e.load()
+			l.diags = append(l.diags, l.runDiags()...).Dedup()
+			l.diags.Sort()
 			for _, d := range l.diags {
 				fmt.Fprintln(e.stderr, d.Error())
 			}

@@ -889,6 +889,77 @@ func TestEscapeSuite(t *testing.T) {
 	}
 }
 
+// TestResourceLimits: rctl.maxproc, rctl.memoryuse and rctl.pcpu land in
+// the jail's cgroups (v2 where the host has its controllers there, else
+// v1) before the jail runs anything; a fork bomb in the jail hits its
+// process limit while a neighbour without limits goes on working; a memory
+// hog is killed and the jail goes on; stop removes every limit cgroup.
+func TestResourceLimits(t *testing.T) {
+	w := newWorld(t)
+	w.userland("lim")
+	w.userland("free")
+	w.writeConf(fmt.Sprintf(`path = "%s/$name"; persist; vnet; mount.devfs; mount.procfs;
+lim { rctl.maxproc = 20; rctl.memoryuse = "32m"; rctl.pcpu = 50; }
+free { }
+`, w.dir))
+	w.mustVjail("start", "lim", "free")
+	var rec struct {
+		Cgroup       string   `json:"cgroup"`
+		LimitCgroups []string `json:"limit_cgroups"`
+	}
+	b, _ := os.ReadFile(filepath.Join(w.state, "lim.json"))
+	if err := json.Unmarshal(b, &rec); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"memory.max": "33554432", "pids.max": "20", "cpu.max": "50000 100000"}
+	files := map[string]string{}
+	if len(rec.LimitCgroups) == 0 {
+		for f := range want {
+			files[f] = filepath.Join(rec.Cgroup, f)
+		}
+	} else {
+		want = map[string]string{"memory.limit_in_bytes": "33554432", "pids.max": "20", "cpu.cfs_quota_us": "50000", "cpu.cfs_period_us": "100000"}
+		for _, d := range rec.LimitCgroups {
+			for f := range want {
+				if strings.HasPrefix(f, filepath.Base(filepath.Dir(filepath.Dir(d)))) {
+					files[f] = filepath.Join(d, f)
+				}
+			}
+		}
+	}
+	for f, v := range want {
+		got, err := os.ReadFile(files[f])
+		if err != nil || strings.TrimSpace(string(got)) != v {
+			t.Errorf("%s (%s) = %q, %v; want %s", f, files[f], got, err, v)
+		}
+	}
+
+	bomb := make(chan string)
+	go func() {
+		_, out, errOut := w.vjail("", "exec", "lim", "sh", "-c", "i=0; while [ $i -lt 60 ]; do sleep 1 & i=$((i+1)); done; wait")
+		bomb <- out + errOut
+	}()
+	time.Sleep(200 * time.Millisecond) // let it fill the jail up; the check below does not depend on it
+	if code, out, errOut := w.vjail("", "exec", "free", "sh", "-c", "i=0; while [ $i -lt 30 ]; do sleep 1 & i=$((i+1)); done; wait; echo fine"); code != 0 || out != "fine\n" {
+		t.Errorf("the neighbour while lim forks without end: %d %q %q", code, out, errOut)
+	}
+	if out := <-bomb; !strings.Contains(out, "can't fork") {
+		t.Errorf("60 processes in a jail with rctl.maxproc = 20 all started: %q", out)
+	}
+	if code, _, _ := w.vjail("", "exec", "lim", "busybox", "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"); code != 128+9 {
+		t.Errorf("a 64 MiB buffer in a jail with rctl.memoryuse = 32m: status %d, want 137 (killed)", code)
+	}
+	if out := w.mustVjail("exec", "lim", "echo", "alive"); out != "alive\n" {
+		t.Errorf("the jail after its memory hog was killed: %q", out)
+	}
+	w.mustVjail("stop", "lim", "free")
+	for _, d := range rec.LimitCgroups {
+		if _, err := os.Stat(d); err == nil {
+			t.Errorf("limit cgroup %s left after stop", d)
+		}
+	}
+}
+
 // capField parses a capability mask line ("CapBnd:\t000001ffffffdfff") of
 // /proc/PID/status.
 func capField(t *testing.T, status, field string) uint64 {

@@ -18,6 +18,28 @@ type loaded struct {
 
 func (l *loaded) describeFiles() string { return strings.Join(l.cfg.Files, ", ") }
 
+// runDiags are the problems that would stop `vjail start` from running
+// the jails (a missing path, an address that is not one, a limit that is
+// not an amount), where they are: `config check` reports them beside the
+// language's own; `config show` does not need the jails to be runnable.
+func (l *loaded) runDiags() jailconf.Diags {
+	var diags jailconf.Diags
+	for _, j := range l.jails {
+		if j.Failed {
+			continue
+		}
+		_, err := jail.NewSpec(j)
+		for _, pe := range jail.Problems(err) {
+			pos := j.Pos
+			if p, ok := j.Param(pe.Param); ok && pe.Param != "" {
+				pos = p.Pos
+			}
+			diags = append(diags, &jailconf.Diag{Pos: pos, Jail: j.Name, Severity: jailconf.SevError, Msg: pe.Error()})
+		}
+	}
+	return diags
+}
+
 // load reads the configuration named by -f (or the default one), resolves
 // it, checks parameter names and values, and adds what this platform's
 // backend cannot honour as warnings and notes.

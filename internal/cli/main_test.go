@@ -24,11 +24,12 @@ func TestMain(m *testing.M) {
 }
 
 // leakedCgroups lists the cgroups of test state directories (vjail-HASH)
-// that still exist.
+// that still exist, on the v2 hierarchy and on every v1 one (where
+// rctl.* limits live on a hybrid host).
 func leakedCgroups() string {
 	var out []string
-	for _, root := range []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"} {
-		m, _ := filepath.Glob(filepath.Join(root, "vjail-*"))
+	for _, pattern := range []string{"/sys/fs/cgroup/vjail-*", "/sys/fs/cgroup/*/vjail-*"} {
+		m, _ := filepath.Glob(pattern)
 		out = append(out, m...)
 	}
 	return strings.Join(out, " ")

@@ -82,6 +82,11 @@ func cgroupRoot() (root string, v1 bool, err error) {
 
 func (b *linuxBackend) Prepare(s *Spec, rec *state.Record) error {
 	rec.Cgroup = filepath.Join(b.cgroupParent, s.Name)
+	dirs, err := b.limitCgroups(s)
+	if err != nil {
+		return err
+	}
+	rec.LimitCgroups = dirs
 	rec.Socket = b.dir.SocketPath(s.Name)
 	// The epairs' host ends are named after the jail: recorded before they
 	// exist, so that a crash in between leaves nothing Destroy misses.
@@ -128,6 +133,10 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (
 	if err != nil {
 		return fmt.Errorf("cgroup: %w", err)
 	}
+	limits, err := b.prepareLimits(s, rec.Cgroup, rec.LimitCgroups)
+	if err != nil {
+		return err
+	}
 	cg, err := os.Open(rec.Cgroup)
 	if err != nil {
 		return fmt.Errorf("cgroup: %w", err)
@@ -153,13 +162,18 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (
 		}
 	}
 	spec := linuxns.SpawnSpec{Config: cfg, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log}
-	if b.cgroupV1 {
-		// cgroup v1 cannot take a process at birth (CLONE_INTO_CGROUP):
-		// the init joins before it is let go; its children follow it.
-		spec.CgroupFD = -1
-		spec.Join = func(pid int) error {
-			return os.WriteFile(filepath.Join(rec.Cgroup, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0)
+	// cgroup v1 cannot take a process at birth (CLONE_INTO_CGROUP): the
+	// init joins before it is let go; its children follow it.
+	spec.Join = func(pid int) error {
+		if b.cgroupV1 {
+			if err := os.WriteFile(filepath.Join(rec.Cgroup, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0); err != nil {
+				return err
+			}
 		}
+		return limits.apply(pid)
+	}
+	if b.cgroupV1 {
+		spec.CgroupFD = -1
 	}
 	init, err := linuxns.Spawn(ctx, spec)
 	if err != nil {
@@ -412,6 +426,9 @@ func (b *linuxBackend) Destroy(ctx context.Context, rec *state.Record) error {
 		}
 		// The shared parent goes with its last jail; EBUSY while others run.
 		unix.Rmdir(filepath.Dir(rec.Cgroup))
+	}
+	if err := removeLimitCgroups(rec.LimitCgroups); err != nil {
+		errs = append(errs, err)
 	}
 	if b.Alive(rec) {
 		unix.Kill(rec.InitPID, unix.SIGKILL)

@@ -3,6 +3,7 @@ package jail
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"path"
 	"path/filepath"
@@ -65,12 +66,46 @@ type Spec struct {
 	Params      *jailconf.Jail
 	// Invalid is set on a Spec made for a jail whose configuration cannot
 	// run, so that the error shows when that jail is selected.
-	Invalid       error
+	Invalid error
+	// Limits are the rctl.* resource limits.
+	Limits        Limits
 	DevfsRuleset  string
 	EnforceStatfs string
 	ExecFib       string
 	IPv4Addrs     []string
 	IPv6Addrs     []string
+}
+
+// Limits are a jail's resource limits, vjail's rctl.* parameters, each
+// what rctl(8)'s "jail:NAME:RESOURCE:deny=AMOUNT" rule says; zero is no
+// limit.
+type Limits struct {
+	Memory int64 // rctl.memoryuse, bytes
+	Swap   int64 // rctl.swapuse, bytes beyond Memory
+	Procs  int64 // rctl.maxproc
+	PCPU   int64 // rctl.pcpu, percent of one CPU
+}
+
+// IsZero reports whether no limit is set.
+func (l Limits) IsZero() bool { return l == Limits{} }
+
+// ParseAmount reads an rctl(8) amount: a number with an optional
+// suffix k, m, g, t or p (powers of 1024, either case, "b" allowed after).
+func ParseAmount(v string) (int64, error) {
+	s := strings.ToLower(strings.TrimSpace(v))
+	s = strings.TrimSuffix(s, "b")
+	mult := int64(1)
+	if n := len(s); n > 0 {
+		if i := strings.IndexByte("kmgtp", s[n-1]); i >= 0 {
+			mult = 1 << (10 * (i + 1))
+			s = s[:n-1]
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%q is not an amount (a positive number with k, m, g or t)", v)
+	}
+	return n * mult, nil
 }
 
 // BootsInit reports whether exec.start is the userland's own init: one
@@ -105,6 +140,49 @@ type Mount struct {
 	Line    string
 }
 
+// ParamError is one problem NewSpec found, with the parameter it is
+// about ("" for the jail as a whole), so that `vjail config check` can
+// say where it is.
+type ParamError struct {
+	Param string
+	Err   error
+}
+
+func (e *ParamError) Error() string { return e.Err.Error() }
+func (e *ParamError) Unwrap() error { return e.Err }
+
+// Problems lists the ParamErrors in an error of NewSpec.
+func Problems(err error) []*ParamError {
+	var out []*ParamError
+	var walk func(error)
+	walk = func(err error) {
+		if pe, ok := err.(*ParamError); ok {
+			out = append(out, pe)
+			return
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}
+
+// firstSet returns the first of names that j sets, or "".
+func firstSet(j *jailconf.Jail, names ...string) string {
+	for _, n := range names {
+		if _, ok := j.Param(n); ok {
+			return n
+		}
+	}
+	return ""
+}
+
 // ErrInvalid marks a configuration the backend cannot run.
 var ErrInvalid = errors.New("invalid jail configuration")
 
@@ -116,8 +194,9 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 	}
 	s := &Spec{Block: j.Name, Name: j.Name, Params: j, StopTimeout: DefaultStopTimeout, Allow: map[string]bool{}}
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf(format, args...))
+	// bad records a problem with param ("" for the jail as a whole).
+	bad := func(param, format string, args ...any) {
+		errs = append(errs, &ParamError{Param: param, Err: fmt.Errorf(format, args...)})
 	}
 	str := func(name string) string { v, _ := j.String(name); return v }
 	list := func(name string) []string {
@@ -130,7 +209,7 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 		if v, ok := j.String(name); ok {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil || n < 0 {
-				bad("%s: %q is not a number of seconds", name, v)
+				bad(name, "%s: %q is not a number of seconds", name, v)
 				return
 			}
 			*dst = time.Duration(n) * time.Second
@@ -143,21 +222,21 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 	if v, ok := j.String("jid"); ok {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n <= 0 {
-			bad("jid: %q is not a positive number", v)
+			bad("jid", "jid: %q is not a positive number", v)
 		}
 		s.JID = n
 	}
 	if err := ValidName(s.Name); err != nil {
-		errs = append(errs, err)
+		bad("name", "%w", err)
 	}
 	s.Path = str("path")
 	switch {
 	case s.Path == "":
-		bad("path is not set: a jail needs a root directory (path = /jails/%s;)", s.Name)
+		bad("path", "path is not set: a jail needs a root directory (path = /jails/%s;)", s.Name)
 	case !filepath.IsAbs(s.Path):
-		bad("path %s: not an absolute pathname", s.Path)
+		bad("path", "path %s: not an absolute pathname", s.Path)
 	case filepath.Clean(s.Path) == "/":
-		bad("path %s: vjail does not run a jail on the host's own root", s.Path)
+		bad("path", "path %s: vjail does not run a jail on the host's own root", s.Path)
 	default:
 		s.Path = filepath.Clean(s.Path)
 	}
@@ -192,7 +271,7 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 	for _, line := range list("mount") {
 		m, err := ParseFstabLine(line)
 		if err != nil {
-			bad("mount: %v", err)
+			bad("mount", "mount: %v", err)
 			continue
 		}
 		if m != nil {
@@ -205,7 +284,7 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 	for _, v := range list("vnet.addr") {
 		a, err := vnet.ParseAddr(v)
 		if err != nil {
-			errs = append(errs, err)
+			bad("vnet.addr", "%w", err)
 			continue
 		}
 		s.VNetAddrs = append(s.VNetAddrs, a)
@@ -213,7 +292,7 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 	for _, v := range list("vnet.defaultrouter") {
 		ip := net.ParseIP(v)
 		if ip == nil {
-			bad("vnet.defaultrouter %q: not an IPv4 or IPv6 address", v)
+			bad("vnet.defaultrouter", "vnet.defaultrouter %q: not an IPv4 or IPv6 address", v)
 			continue
 		}
 		s.VNetRouters = append(s.VNetRouters, ip)
@@ -223,6 +302,31 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 	s.ExecFib = str("exec.fib")
 	s.IPv4Addrs = list("ip4.addr")
 	s.IPv6Addrs = list("ip6.addr")
+	for _, l := range []struct {
+		name   string
+		dst    *int64
+		amount bool
+	}{
+		{"rctl.memoryuse", &s.Limits.Memory, true}, {"rctl.swapuse", &s.Limits.Swap, true},
+		{"rctl.maxproc", &s.Limits.Procs, false}, {"rctl.pcpu", &s.Limits.PCPU, false},
+	} {
+		v, ok := j.String(l.name)
+		if !ok {
+			continue
+		}
+		var err error
+		if l.amount {
+			*l.dst, err = ParseAmount(v)
+		} else if *l.dst, err = strconv.ParseInt(strings.TrimSpace(v), 10, 64); err != nil || *l.dst <= 0 {
+			err = fmt.Errorf("%q is not a positive whole number", v)
+		}
+		if err != nil {
+			bad(l.name, "%s: %v", l.name, err)
+		}
+	}
+	if s.Limits.Swap > 0 && s.Limits.Memory == 0 {
+		bad("rctl.swapuse", "rctl.swapuse limits swap beyond rctl.memoryuse: set rctl.memoryuse too")
+	}
 	for _, p := range j.Params {
 		info, _, ok := jailconf.LookupParam(p.Name)
 		if ok && info.Kind == jailconf.KindBool && strings.HasPrefix(info.Name, "allow.") {
@@ -230,17 +334,17 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 		}
 	}
 	if !s.VNet && (len(s.IPv4Addrs) > 0 || len(s.IPv6Addrs) > 0) {
-		bad("ip4.addr/ip6.addr on a jail without vnet cannot be honoured on %s yet: use vnet (the jail gets its own network stack) or remove the addresses", PlatformName)
+		bad(firstSet(j, "ip4.addr", "ip6.addr"), "ip4.addr/ip6.addr on a jail without vnet cannot be honoured on %s yet: use vnet (the jail gets its own network stack) or remove the addresses", PlatformName)
 	}
 	if len(s.VNetInterfaces) > 0 && !s.VNet {
-		bad("vnet.interface needs vnet: add `vnet;` to the jail")
+		bad("vnet.interface", "vnet.interface needs vnet: add `vnet;` to the jail")
 	}
 	if (len(s.VNetBridges) > 0 || len(s.VNetAddrs) > 0 || len(s.VNetRouters) > 0) && !s.VNet {
-		bad("vnet.bridge, vnet.addr and vnet.defaultrouter need vnet: add `vnet;` to the jail")
+		bad(firstSet(j, "vnet.bridge", "vnet.addr", "vnet.defaultrouter"), "vnet.bridge, vnet.addr and vnet.defaultrouter need vnet: add `vnet;` to the jail")
 	}
 	for _, a := range s.VNetAddrs {
 		if a.If >= len(s.VNetBridges) {
-			bad("vnet.addr %s: the jail has no %s: it gets one epair per vnet.bridge value", vnet.JailIfName(a.If), vnet.JailIfName(a.If))
+			bad("vnet.addr", "vnet.addr %s: the jail has no %s: it gets one epair per vnet.bridge value", vnet.JailIfName(a.If), vnet.JailIfName(a.If))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -596,3 +596,29 @@ func TestBootsInit(t *testing.T) {
 		}
 	}
 }
+
+// TestNewSpecLimits: rctl.* amounts as rctl(8) writes them, and clear
+// errors for what cannot be a limit.
+func TestNewSpecLimits(t *testing.T) {
+	s := mustSpec(t, `a { path = /jails/a; rctl.memoryuse = 512m; rctl.swapuse = 1G; rctl.maxproc = 100; rctl.pcpu = 250; }`)
+	if want := (Limits{Memory: 512 << 20, Swap: 1 << 30, Procs: 100, PCPU: 250}); s.Limits != want {
+		t.Errorf("Limits = %+v, want %+v", s.Limits, want)
+	}
+	for _, tc := range []struct{ src, want string }{
+		{`rctl.memoryuse = lots;`, `rctl.memoryuse: "lots" is not an amount`},
+		{`rctl.memoryuse = -5m;`, `rctl.memoryuse: "-5m" is not an amount`},
+		{`rctl.memoryuse = 99999999999t;`, `is not an amount`},
+		{`rctl.maxproc = 0;`, `rctl.maxproc: "0" is not a positive whole number`},
+		{`rctl.pcpu = half;`, `rctl.pcpu: "half" is not a positive whole number`},
+		{`rctl.swapuse = 1g;`, `rctl.swapuse limits swap beyond rctl.memoryuse: set rctl.memoryuse too`},
+	} {
+		src := "a { path = /jails/a; " + tc.src + " }"
+		_, err := specFor(t, src)
+		checkInvalid(t, src, err, tc.want)
+	}
+	for v, want := range map[string]int64{"1": 1, "4k": 4096, "4KB": 4096, "2g": 2 << 30, "1t": 1 << 40} {
+		if got, err := ParseAmount(v); err != nil || got != want {
+			t.Errorf("ParseAmount(%q) = %d, %v; want %d", v, got, err, want)
+		}
+	}
+}

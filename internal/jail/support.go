@@ -157,6 +157,10 @@ var linuxSupport = map[string]Support{
 	"zfs.dataset":        {Level: Unsupported, How: "no ZFS delegation on Linux yet"},
 
 	// vjail's own parameters.
+	"rctl.memoryuse":     {Level: Native, How: "the jail's cgroup: memory.max (v2), memory.limit_in_bytes (v1)"},
+	"rctl.swapuse":       {Level: Native, How: "the jail's cgroup: memory.swap.max (v2), memory.memsw.limit_in_bytes (v1); needs rctl.memoryuse"},
+	"rctl.maxproc":       {Level: Native, How: "the jail's cgroup: pids.max"},
+	"rctl.pcpu":          {Level: Native, How: "the jail's cgroup: cpu.max (v2), cpu.cfs_quota_us (v1), over a 100 ms period"},
 	"vnet.bridge":        {Level: Native, How: "a veth pair per value, its jail end born in the jail as eth0, eth1, ...; its host end on the bridge"},
 	"vnet.addr":          {Level: Native, How: "addresses on the jail's epairs, static IPv6 ones usable at once (no duplicate address detection); slaac takes router advertisements, which other epairs ignore; dhcp runs vjail's DHCP client inside the jail"},
 	"vnet.defaultrouter": {Level: Native, How: "default routes in the jail's own routing table"},

@@ -70,6 +70,9 @@ type Record struct {
 	UIDSlot int    `json:"uid_slot"`
 	// Cgroup is the jail's cgroup directory on the host.
 	Cgroup string `json:"cgroup"`
+	// LimitCgroups are the cgroup v1 directories that carry the jail's
+	// rctl.* limits, one per controller, where they are not on Cgroup.
+	LimitCgroups []string `json:"limit_cgroups,omitempty"`
 	// Socket is the control socket of the jail's init.
 	Socket string `json:"socket"`
 	// ConfFile is the configuration the jail was started from.
