@@ -19,8 +19,11 @@ type Backend interface {
 	// Create makes the jail exist and fills rec with what finds it again.
 	// rec is already stored with Phase Creating and the names of the host
 	// resources Create will make, so that a crash in between leaves
-	// nothing Destroy cannot find. On error Create removes what it made.
-	Create(ctx context.Context, s *Spec, rec *state.Record) error
+	// nothing Destroy cannot find; Create calls save to store rec again
+	// before each step whose undoing needs more (the init that holds the
+	// namespaces, a host link about to be lent). On error Create removes
+	// what it made.
+	Create(ctx context.Context, s *Spec, rec *state.Record, save func() error) error
 	// Prepare fills rec, before it is first stored, with the names of the
 	// host resources Create will make.
 	Prepare(s *Spec, rec *state.Record) error
@@ -31,6 +34,9 @@ type Backend interface {
 	// output and error; requests keep working through what vjail leaves
 	// beside it.
 	Boot(ctx context.Context, rec *state.Record, argv []string, console *os.File) error
+	// Hold keeps the jail from ending by itself while it is being
+	// removed, as jail(8) keeps a jail during exec.start.
+	Hold(rec *state.Record) error
 	// Halt asks a booted jail's own init to shut the jail down, as the
 	// platform's container managers do.
 	Halt(rec *state.Record) error

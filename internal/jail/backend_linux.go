@@ -18,6 +18,7 @@ import (
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 
+	"github.com/vjail/vjail/internal/fault"
 	"github.com/vjail/vjail/internal/host/linuxns"
 	"github.com/vjail/vjail/internal/state"
 	"github.com/vjail/vjail/internal/vnet"
@@ -100,7 +101,7 @@ func (b *linuxBackend) logPath(name string) string {
 	return filepath.Join(b.dir.Path, name+".log")
 }
 
-func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (err error) {
+func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, save func() error) (err error) {
 	defer func() {
 		if err != nil {
 			b.Destroy(context.WithoutCancel(ctx), rec)
@@ -133,6 +134,7 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (
 	if err != nil {
 		return fmt.Errorf("cgroup: %w", err)
 	}
+	fault.Point("create.cgroup")
 	limits, err := b.prepareLimits(s, rec.Cgroup, rec.LimitCgroups)
 	if err != nil {
 		return err
@@ -183,21 +185,33 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record) (
 		return err
 	}
 	rec.InitPID, rec.InitStart = init.PID, init.StartTime
+	if err := save(); err != nil {
+		return err
+	}
+	fault.Point("create.spawned")
 	for _, ifname := range s.VNetInterfaces {
 		link, err := netlink.LinkByName(ifname)
 		if err != nil {
 			return fmt.Errorf("vnet.interface %s: %w (is it a link of this host, not already lent to another jail?)", ifname, err)
 		}
 		up := link.Attrs().Flags&net.FlagUp != 0
+		// Recorded before it moves: a crash in between must not leave a
+		// lent link that nothing knows to hand back.
+		rec.Interfaces = append(rec.Interfaces, state.Interface{Name: ifname, Up: up})
+		if err := save(); err != nil {
+			return err
+		}
+		fault.Point("create.interface")
 		if err := netlink.LinkSetNsPid(link, init.PID); err != nil {
 			return fmt.Errorf("vnet.interface %s: move into the jail: %w", ifname, err)
 		}
-		rec.Interfaces = append(rec.Interfaces, state.Interface{Name: ifname, Up: up})
+		fault.Point("create.interface-moved")
 	}
 	vj := vnet.Jail{Name: s.Name, Bridges: s.VNetBridges, Addrs: s.VNetAddrs, Routers: s.VNetRouters}
 	if _, err := vnet.Attach(vj, init.PID, vnet.MachineKey()); err != nil {
 		return err
 	}
+	fault.Point("create.attached")
 	return vnet.WaitDHCP(vj, init.PID, DHCPTimeout)
 }
 
@@ -230,6 +244,11 @@ func (b *linuxBackend) ReturnInterfaces(rec *state.Record) error {
 	var errs []error
 	for _, ifc := range rec.Interfaces {
 		link, err := h.LinkByName(ifc.Name)
+		if err != nil {
+			if _, onHost := netlink.LinkByName(ifc.Name); onHost == nil {
+				continue // recorded, but a crash came before it moved
+			}
+		}
 		if err == nil {
 			err = h.LinkSetNsFd(link, int(hostNS))
 		}
@@ -371,6 +390,19 @@ func (b *linuxBackend) Boot(ctx context.Context, rec *state.Record, argv []strin
 	return endedErr(linuxns.Boot(rec.Socket, argv, stdin, console, console))
 }
 
+// Hold signals the init to become persistent (see linuxns.HoldSignal). A
+// booted jail's PID 1 is the userland's init, which lives until it halts.
+func (b *linuxBackend) Hold(rec *state.Record) error {
+	if rec.Boot {
+		return nil
+	}
+	err := linuxns.SignalInit(rec.InitPID, rec.InitStart, linuxns.HoldSignal)
+	if errors.Is(err, unix.ESRCH) {
+		return nil // ended already: stop clears it
+	}
+	return err
+}
+
 // Halt sends the init SIGPWR: what LXC sends to halt a container, and
 // what busybox init takes for "halt".
 func (b *linuxBackend) Halt(rec *state.Record) error {
@@ -424,6 +456,7 @@ func (b *linuxBackend) Destroy(ctx context.Context, rec *state.Record) error {
 		if err := killCgroup(ctx, rec.Cgroup, b.cgroupV1); err != nil {
 			errs = append(errs, err)
 		}
+		fault.Point("destroy.killed")
 		// The shared parent goes with its last jail; EBUSY while others run.
 		unix.Rmdir(filepath.Dir(rec.Cgroup))
 	}
@@ -433,9 +466,11 @@ func (b *linuxBackend) Destroy(ctx context.Context, rec *state.Record) error {
 	if b.Alive(rec) {
 		unix.Kill(rec.InitPID, unix.SIGKILL)
 	}
+	fault.Point("destroy.limits")
 	if err := vnet.Detach(rec.Epairs); err != nil {
 		errs = append(errs, err)
 	}
+	fault.Point("destroy.epairs")
 	if rec.Socket != "" {
 		os.Remove(rec.Socket)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/containerd/console"
 	"golang.org/x/sys/unix"
 
+	"github.com/vjail/vjail/internal/fault"
 	"github.com/vjail/vjail/internal/state"
 )
 
@@ -268,10 +269,13 @@ func (m *Manager) startOne(ctx context.Context, s *Spec) (err error) {
 	}
 	defer lock.Unlock()
 	if rec, err := m.State.Read(s.Name); err == nil {
-		if m.Backend.Alive(rec) && !rec.Stale() {
+		if rec.Phase == state.Running && m.Backend.Alive(rec) && !rec.Stale() {
 			return ErrExists
 		}
-		// What a crash or a jail that ended by itself left behind.
+		// What a crash or a jail that ended by itself left behind: a
+		// jail whose start or stop was killed half-way (its record still
+		// says Creating or Removing, and its lock was free) is finished
+		// off before it starts afresh.
 		if err := m.cleanup(ctx, rec); err != nil {
 			return err
 		}
@@ -291,11 +295,13 @@ func (m *Manager) startOne(ctx context.Context, s *Spec) (err error) {
 	if err := m.hostCommands(ctx, s, "exec.prepare", s.Prepare, env); err != nil {
 		return err
 	}
+	fault.Point("start.exec-prepare")
 	undo = append(undo, func(c context.Context) { m.hostCommands(c, s, "exec.release", s.Release, env) })
 
 	if err := m.hostCommands(ctx, s, "exec.prestart", s.Prestart, env); err != nil {
 		return err
 	}
+	fault.Point("start.exec-prestart")
 	undo = append(undo, func(c context.Context) { m.hostCommands(c, s, "exec.poststop", s.Poststop, env) })
 
 	rec, err := m.allocate(s)
@@ -303,18 +309,17 @@ func (m *Manager) startOne(ctx context.Context, s *Spec) (err error) {
 		return err
 	}
 	undo = append(undo, func(c context.Context) { m.cleanup(c, rec) })
-	if err := m.Backend.Create(ctx, s, rec); err != nil {
+	fault.Point("start.allocated")
+	if err := m.Backend.Create(ctx, s, rec, func() error { return m.State.Write(rec) }); err != nil {
 		return err
 	}
-	rec.Phase = state.Running
-	if err := m.State.Write(rec); err != nil {
-		return err
-	}
+	fault.Point("start.made")
 	env.jid = rec.JID
 
 	if err := m.hostCommands(ctx, s, "exec.created", s.Created, env); err != nil {
 		return err
 	}
+	fault.Point("start.exec-created")
 	if s.Boot {
 		if err := m.boot(ctx, s, rec); err != nil {
 			return err
@@ -328,6 +333,7 @@ func (m *Manager) startOne(ctx context.Context, s *Spec) (err error) {
 			return err
 		}
 	}
+	fault.Point("start.exec-start")
 	// A booted jail lives as long as its init: there is no end of
 	// exec.start to announce.
 	if !s.Boot {
@@ -335,9 +341,18 @@ func (m *Manager) startOne(ctx context.Context, s *Spec) (err error) {
 			return fmt.Errorf("end of exec.start: %w", err)
 		}
 	}
+	fault.Point("start.started")
 	if err := m.hostCommands(ctx, s, "exec.poststart", s.Poststart, env); err != nil {
 		return err
 	}
+	fault.Point("start.exec-poststart")
+	// Running only now: a start killed before this point left a jail
+	// that the next start finishes off and creates afresh.
+	rec.Phase = state.Running
+	if err := m.State.Write(rec); err != nil {
+		return err
+	}
+	fault.Point("start.running")
 	m.notef("%s: created\n", s.Block)
 	return nil
 }
@@ -351,6 +366,9 @@ func (m *Manager) allocate(s *Spec) (*state.Record, error) {
 		return nil, err
 	}
 	defer lock.Unlock()
+	// What a start of this jail killed before its record was written
+	// claimed (the caller holds the jail's lock; it has no record).
+	m.State.ReleaseOwned(s.Name)
 	// Claimed by number, not found by reading every record: allocation
 	// costs the same with one jail as with thousands.
 	jid := s.JID
@@ -434,11 +452,18 @@ func (m *Manager) stopOne(ctx context.Context, s *Spec) error {
 	if err := m.State.Write(rec); err != nil {
 		return err
 	}
+	fault.Point("stop.removing")
+	// The jail must not end by itself while its services stop: a lent
+	// link would go with its network namespace.
+	if err := m.Backend.Hold(rec); err != nil {
+		return fmt.Errorf("jail %s: %w", s.Name, err)
+	}
 	env := hostEnv{name: s.Name, path: s.Path, jid: rec.JID}
 	var errs []error
 	if err := m.hostCommands(ctx, s, "exec.prestop", s.Prestop, env); err != nil {
 		errs = append(errs, err)
 	}
+	fault.Point("stop.exec-prestop")
 	if rec.Boot {
 		if err := m.shutdown(ctx, s, rec); err != nil {
 			errs = append(errs, err)
@@ -449,18 +474,23 @@ func (m *Manager) stopOne(ctx context.Context, s *Spec) error {
 		}
 		m.terminate(ctx, rec, s.StopTimeout)
 	}
+	fault.Point("stop.exec-stop")
 	if err := m.Backend.ReturnInterfaces(rec); err != nil {
 		errs = append(errs, err)
 	}
+	fault.Point("stop.returned")
 	if err := m.Backend.Destroy(ctx, rec); err != nil {
 		return errors.Join(append(errs, err)...)
 	}
+	fault.Point("stop.destroyed")
 	if err := m.hostCommands(ctx, s, "exec.poststop", s.Poststop, env); err != nil {
 		errs = append(errs, err)
 	}
+	fault.Point("stop.exec-poststop")
 	if err := m.hostCommands(ctx, s, "exec.release", s.Release, env); err != nil {
 		errs = append(errs, err)
 	}
+	fault.Point("stop.exec-release")
 	if err := m.State.Remove(s.Name); err != nil {
 		errs = append(errs, err)
 	}

@@ -17,7 +17,10 @@ var ErrClaimed = errors.New("in use")
 // claimed with one small file each, claims/KIND-N holding the jail's name,
 // so that allocating one costs the same with one jail as with thousands:
 // no record has to be read. A claim whose jail has no record any more (a
-// crash between the two) is stale and taken over.
+// crash between the two) is stale and taken over. Each claim is also
+// noted under its jail's name, claims/owners/NAME/KIND, before it is made,
+// so that a jail's next start releases what a crash of its last one left
+// (ReleaseOwned) without reading every claim.
 
 func (d *Dir) claimPath(kind string, n uint64) string {
 	return filepath.Join(d.Path, "claims", fmt.Sprintf("%s-%d", kind, n))
@@ -27,7 +30,11 @@ func (d *Dir) claimPath(kind string, n uint64) string {
 // holds the allocation lock (LockAlloc).
 func (d *Dir) Claim(kind string, n uint64, name string) error {
 	p := d.claimPath(kind, n)
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+	owner := d.ownerPath(name, kind)
+	if err := os.MkdirAll(filepath.Dir(owner), 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(owner, []byte(strconv.FormatUint(n, 10)), 0o600); err != nil {
 		return err
 	}
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
@@ -87,4 +94,29 @@ func (d *Dir) Release(kind string, n uint64, name string) {
 	if b, err := os.ReadFile(p); err == nil && string(b) == name {
 		os.Remove(p)
 	}
+	owner := d.ownerPath(name, kind)
+	if b, err := os.ReadFile(owner); err == nil && string(b) == strconv.FormatUint(n, 10) {
+		os.Remove(owner)
+		os.Remove(filepath.Dir(owner))
+	}
+}
+
+// ReleaseOwned gives back every number name holds: before a jail that has
+// no record claims new ones, what a crash of its last start left.
+// Preconditions: the caller holds the allocation lock and name's lock.
+func (d *Dir) ReleaseOwned(name string) {
+	dir := filepath.Dir(d.ownerPath(name, "x"))
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if n, perr := strconv.ParseUint(string(b), 10, 64); err == nil && perr == nil {
+			d.Release(e.Name(), n, name)
+		}
+		os.Remove(filepath.Join(dir, e.Name()))
+	}
+	os.Remove(dir)
+}
+
+func (d *Dir) ownerPath(name, kind string) string {
+	return filepath.Join(d.Path, "claims", "owners", name, kind)
 }

@@ -202,7 +202,10 @@ func (d *Dir) Write(r *Record) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(d.Path, "."+r.Name+".tmp*")
+	// One temporary name per jail, which the jail's lock makes safe: a
+	// crash mid-write leaves a file the next write replaces, not a new
+	// one each time.
+	tmp, err := os.OpenFile(d.tmpPath(r.Name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("state of %s: %w", r.Name, err)
 	}
@@ -251,8 +254,11 @@ func (d *Dir) Remove(name string) error {
 		return fmt.Errorf("state of %s: %w", name, err)
 	}
 	os.Remove(d.SocketPath(name))
+	os.Remove(d.tmpPath(name))
 	return nil
 }
+
+func (d *Dir) tmpPath(name string) string { return filepath.Join(d.Path, "."+name+".tmp") }
 
 // List returns every record, ordered by JID.
 func (d *Dir) List() ([]*Record, error) {

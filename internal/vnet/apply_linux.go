@@ -11,6 +11,8 @@ import (
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"github.com/vjail/vjail/internal/fault"
 )
 
 // Jail is what a jail asks of the host's network.
@@ -82,6 +84,7 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 			return hostEnds, fmt.Errorf("epair %s for jail %s: %w", host, j.Name, err)
 		}
 		hostEnds = append(hostEnds, host)
+		fault.Point("vnet.epair")
 		link, err := netlink.LinkByName(host)
 		if err == nil {
 			err = netlink.LinkSetAlias(link, Alias(j.Name, i))
@@ -99,6 +102,7 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 			return hostEnds, fmt.Errorf("epair %s: %w", host, err)
 		}
 	}
+	fault.Point("vnet.epair-up")
 	return hostEnds, configureInside(in, jailNS, j)
 }
 
@@ -165,7 +169,10 @@ func configureInside(h *netlink.Handle, ns netns.NsHandle, j Jail) error {
 
 // ensureBridge returns the bridge named name, creating it (up) if there
 // is no link of that name; a link of that name that is not a bridge is an
-// error.
+// error. A bridge vjail creates gets a stable MAC derived from the machine
+// and its name: left to itself, a Linux bridge takes the lowest MAC of its
+// ports, so its address (and its neighbours' ARP entries for it) would
+// change as jails come and go.
 func ensureBridge(name string) (netlink.Link, error) {
 	l, err := netlink.LinkByName(name)
 	if err == nil {
@@ -178,7 +185,7 @@ func ensureBridge(name string) (netlink.Link, error) {
 	if !errors.As(err, &nf) {
 		return nil, fmt.Errorf("vnet.bridge %s: %w", name, err)
 	}
-	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: name}}
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: name, HardwareAddr: MAC(MachineKey(), name, 0, "bridge")}}
 	if err := netlink.LinkAdd(br); err != nil && !errors.Is(err, unix.EEXIST) {
 		return nil, fmt.Errorf("vnet.bridge %s: create: %w", name, err)
 	}

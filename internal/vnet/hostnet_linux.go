@@ -11,6 +11,8 @@ import (
 	"github.com/google/nftables/expr"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/vjail/vjail/internal/fault"
 )
 
 // networkAlias marks the bridges vjail made for declared networks, so that
@@ -32,6 +34,7 @@ func Up(nets []*Network) error {
 		if err != nil {
 			return err
 		}
+		fault.Point("net.bridge")
 		if br.Attrs().Alias == "" {
 			netlink.LinkSetAlias(br, networkAlias)
 		}
@@ -74,6 +77,7 @@ func Up(nets []*Network) error {
 	}
 	// Forwarding is switched on in this network namespace only: on a host
 	// that routes for its jails, and never in tests, which run in their own.
+	fault.Point("net.addresses")
 	if err := os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1"), 0); err != nil {
 		return fmt.Errorf("ip forwarding: %w", err)
 	}
@@ -159,12 +163,20 @@ func removeTable() error {
 // writeRules replaces vjail's table in one transaction: its chains hook
 // dstnat (rdr, binat in) and srcnat (binat out, then masquerade).
 func writeRules(nets []*Network) error {
-	if err := removeTable(); err != nil {
-		return err
-	}
 	c, err := nftables.New()
 	if err != nil {
 		return fmt.Errorf("nftables: %w", err)
+	}
+	// The old table goes in the same transaction that writes the new one:
+	// no moment without NAT, even if vjail is killed half-way.
+	tables, err := c.ListTablesOfFamily(nftables.TableFamilyIPv4)
+	if err != nil {
+		return fmt.Errorf("nftables: %w", err)
+	}
+	for _, old := range tables {
+		if old.Name == tableName {
+			c.DelTable(old)
+		}
 	}
 	t := c.AddTable(&nftables.Table{Family: nftables.TableFamilyIPv4, Name: tableName})
 	pre := c.AddChain(&nftables.Chain{Name: "prerouting", Table: t, Type: nftables.ChainTypeNAT,

@@ -119,6 +119,12 @@ __attribute__((constructor)) static void vjail_idle(int argc, char **argv, char 
 	// console still holds before it goes (see drain).
 	if (master >= 0)
 		sigaddset(&mask, SIGTERM);
+	// SIGUSR1 from the host (HoldSignal in init_linux.go) makes the jail
+	// persistent while vjail stops it. From inside the jail it never
+	// arrives: the kernel drops signals to a pid namespace's init that
+	// the init leaves at their default.
+	if (!boot)
+		sigaddset(&mask, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
@@ -143,6 +149,8 @@ __attribute__((constructor)) static void vjail_idle(int argc, char **argv, char 
 				if (si.ssi_signo == SIGTERM) {
 					drain(master, logfd);
 					_exit(0);
+				} else if (si.ssi_signo == SIGUSR1) {
+					persist = 1;
 				}
 		}
 		if (p[0].revents & POLLIN) {

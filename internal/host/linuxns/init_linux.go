@@ -45,7 +45,7 @@ func InitMain() int {
 	// SIGTERM. Catch and drop them; not SIG_IGN, which every command the
 	// init starts would inherit.
 	drop := make(chan os.Signal, 8)
-	signal.Notify(drop, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGQUIT, unix.SIGTSTP, unix.SIGTTIN, unix.SIGTTOU, unix.SIGUSR1, unix.SIGUSR2)
+	signal.Notify(drop, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGQUIT, unix.SIGTSTP, unix.SIGTTIN, unix.SIGTTOU, unix.SIGUSR2)
 	go func() {
 		for range drop {
 		}
@@ -88,6 +88,7 @@ func InitMain() int {
 	}
 	in := newInit(cfg)
 	in.exe, in.ln, in.lnFile, in.static = exe, ln.(*net.UnixListener), lnFile, static
+	in.holdOnSignal()
 	if err := in.startSpawner(); err != nil {
 		parent.Write([]byte("error: " + err.Error()))
 		return 1
@@ -143,6 +144,25 @@ func ServeMain(args []string) int {
 	return 0
 }
 
+// HoldSignal, sent to a jail's init from the host, makes the jail
+// persistent from then on: `vjail stop` sends it first, so that the jail
+// does not end by itself (taking a lent link with its network namespace)
+// while its services stop, as jail(8) keeps a jail during exec.start.
+const HoldSignal = unix.SIGUSR1
+
+// holdOnSignal sets persist when HoldSignal comes.
+func (in *jailInit) holdOnSignal() {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, HoldSignal)
+	go func() {
+		for range c {
+			in.mu.Lock()
+			in.cfg.Persist = true
+			in.mu.Unlock()
+		}
+	}()
+}
+
 // goIdle turns the init into the small C init once the jail has started:
 // it stops taking requests, lets those under way finish, and re-executes
 // the binary as "__vjail_idle", keeping its pid (1), its children and the
@@ -168,7 +188,16 @@ func (in *jailInit) goIdle() {
 	unix.Syscall(unix.SYS_FCNTL, fdListen, unix.F_SETFD, 0)
 	unix.Syscall(unix.SYS_FCNTL, uintptr(in.exe), unix.F_SETFD, 0)
 	argv := []string{"vjail-init", "__vjail_idle", fmt.Sprint(fdListen), fmt.Sprint(in.exe), persist, string(arg)}
+	// HoldSignal stays blocked across the exec, so that one sent
+	// meanwhile waits for the C init's signalfd instead of meeting the
+	// default action, which would end the jail.
+	runtime.LockOSThread()
+	var hold, old unix.Sigset_t
+	hold.Val[0] = 1 << (HoldSignal - 1)
+	unix.PthreadSigmask(unix.SIG_BLOCK, &hold, &old)
 	err = execveat(in.exe, argv, []string{"PATH=/sbin:/bin:/usr/sbin:/usr/bin"})
+	unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+	runtime.UnlockOSThread()
 	runtime.KeepAlive(in.lnFile)
 	// Still here: stay the Go init, taking requests again.
 	fmt.Fprintf(os.Stderr, "vjail-init: go idle: %v\n", err)

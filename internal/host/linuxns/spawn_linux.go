@@ -248,29 +248,40 @@ var ErrNoIdmap = errors.New("idmapped mount not supported")
 // boot (field 22 of /proc/PID/stat), which with the pid identifies a
 // process even after its pid is reused.
 func ProcessStartTime(pid int) (uint64, error) {
+	start, _, err := processStat(pid)
+	return start, err
+}
+
+// processStat reads a process's start time and state letter (R, S, Z,
+// ...) from /proc/PID/stat.
+func processStat(pid int) (start uint64, state string, err error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+		return 0, "", fmt.Errorf("/proc/%d/stat: unexpected format", pid)
 	}
 	f := strings.Fields(s[i+1:])
 	if len(f) < 20 {
-		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+		return 0, "", fmt.Errorf("/proc/%d/stat: unexpected format", pid)
 	}
-	return strconv.ParseUint(f[19], 10, 64)
+	start, err = strconv.ParseUint(f[19], 10, 64)
+	return start, f[0], err
 }
 
 // Alive reports whether the init identified by pid and start still runs.
+// A zombie does not: its jail is gone, whenever its parent (the machine's
+// init, once the vjail that started it has exited) gets round to reaping
+// it.
 func Alive(pid int, start uint64) bool {
 	if pid <= 0 {
 		return false
 	}
-	st, err := ProcessStartTime(pid)
-	return err == nil && st == start
+	st, state, err := processStat(pid)
+	return err == nil && st == start && state != "Z" && state != "X"
 }
 
 // SignalInit sends sig to the init identified by pid and its start time,
