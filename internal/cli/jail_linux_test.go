@@ -585,10 +585,15 @@ func TestManyJails(t *testing.T) {
 			t.Errorf("state left: %s", e.Name())
 		}
 	}
-	// Claims hold only the counters of the last numbers handed out.
+	// Claims hold only the counters of the last numbers handed out, and
+	// the directory of their owners, empty.
 	claims, _ := os.ReadDir(filepath.Join(w.state, "claims"))
 	for _, e := range claims {
-		if !strings.HasSuffix(e.Name(), ".last") {
+		if e.Name() == "owners" {
+			if owners, _ := os.ReadDir(filepath.Join(w.state, "claims/owners")); len(owners) > 0 {
+				t.Errorf("claim owners left: %v", owners)
+			}
+		} else if !strings.HasSuffix(e.Name(), ".last") {
 			t.Errorf("claim left: %s", e.Name())
 		}
 	}
