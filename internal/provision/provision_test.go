@@ -16,7 +16,7 @@ type entry struct {
 	kind             byte
 }
 
-func writeTarXZ(t *testing.T, entries []entry) string {
+func writeTarXZ(t testing.TB, entries []entry) string {
 	t.Helper()
 	var buf bytes.Buffer
 	zw, err := xz.NewWriter(&buf)
@@ -166,4 +166,37 @@ func TestPackages(t *testing.T) {
 			t.Errorf("Packages(%q) = %v, want a clear error", bad, err)
 		}
 	}
+}
+
+// FuzzTarball: whatever archive a tarball source is, extraction writes
+// nothing outside the jail's root (a sibling directory stays empty) and
+// never panics.
+func FuzzTarball(f *testing.F) {
+	for _, entries := range [][]entry{
+		{{name: "etc/", kind: tar.TypeDir}, {name: "etc/rc", body: "echo hi\n", kind: tar.TypeReg}},
+		{{name: "link", link: "/", kind: tar.TypeSymlink}, {name: "link/escaped", body: "x", kind: tar.TypeReg}},
+		{{name: "up", link: "../outside", kind: tar.TypeSymlink}, {name: "up/x", body: "x", kind: tar.TypeReg}},
+		{{name: "hard", link: "../outside/x", kind: tar.TypeLink}},
+	} {
+		b, err := os.ReadFile(writeTarXZ(f, entries))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, archive []byte) {
+		dir := t.TempDir()
+		file := filepath.Join(dir, "a.tar")
+		os.WriteFile(file, archive, 0o644)
+		root, outside := filepath.Join(dir, "root"), filepath.Join(dir, "outside")
+		os.Mkdir(root, 0o755)
+		os.Mkdir(outside, 0o755)
+		Tarball(file, nil)(root)
+		if entries, _ := os.ReadDir(outside); len(entries) > 0 {
+			t.Fatalf("extraction wrote outside the root: %s", entries[0].Name())
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 3 {
+			t.Fatalf("extraction wrote beside the root: %v", entries)
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -161,6 +162,9 @@ func yes(v string) bool {
 	return false
 }
 
+// shName is a name sh(1) takes for a variable.
+var shName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
 // Set sets NAME="VALUE" in file as sysrc(8) does: the last assignment of
 // NAME is rewritten in place, or one is appended; the file is replaced
 // atomically.
@@ -173,7 +177,16 @@ func Set(file, name, value string) error {
 	if len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}
-	assignment := fmt.Sprintf("%s=%q\n", name, value)
+	// sh(1) reads rc.conf: inside double quotes it would expand $ and `
+	// and unescape \, and a newline would end the line. Such values are
+	// refused rather than written as sh would misread them.
+	if !shName.MatchString(name) {
+		return fmt.Errorf("%s: cannot set %q: not a shell variable name", file, name)
+	}
+	if strings.ContainsAny(value, "\"\\$`\n") {
+		return fmt.Errorf("%s: cannot set %s to %q: rc.conf values are written in double quotes, without \", \\, $, ` or newlines", file, name, value)
+	}
+	assignment := name + `="` + value + "\"\n"
 	last := -1
 	for i, l := range lines {
 		if n, _, ok := parseLine(l); ok && n == name {

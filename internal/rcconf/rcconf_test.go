@@ -84,3 +84,51 @@ func TestJailConf(t *testing.T) {
 		t.Errorf("JailConfs = %v, want only c", got.JailConfs)
 	}
 }
+
+// FuzzSet: whatever Set accepts, Load reads back as it was written; what
+// it refuses leaves the file as it was.
+func FuzzSet(f *testing.F) {
+	for _, v := range []string{"serverA serverB", "", "a$b", "x\"y", "tab\there", "é", "back\\slash", "#not a comment"} {
+		f.Add("jail_list", v)
+		f.Add("jail_www_conf", v)
+	}
+	f.Fuzz(func(t *testing.T, name, value string) {
+		file := filepath.Join(t.TempDir(), "rc.conf")
+		before := "hostname=\"h\"\njail_enable=\"YES\"\n"
+		os.WriteFile(file, []byte(before), 0o644)
+		if err := Set(file, name, value); err != nil {
+			if b, _ := os.ReadFile(file); string(b) != before {
+				t.Fatalf("a refused Set changed the file:\n%s", b)
+			}
+			return
+		}
+		b, _ := os.ReadFile(file)
+		got := map[string]string{}
+		for _, line := range strings.Split(string(b), "\n") {
+			if n, v, ok := parseLine(line); ok {
+				got[n] = v
+			}
+		}
+		// parseLine trims what follows a quoted value; a bare value
+		// (none here) would be trimmed.
+		if got[name] != value {
+			t.Fatalf("Set(%q, %q) reads back as %q:\n%s", name, value, got[name], b)
+		}
+		if name != "hostname" && got["hostname"] != "h" {
+			t.Fatalf("Set(%q, %q) disturbed another line:\n%s", name, value, b)
+		}
+	})
+}
+
+// FuzzLoad: no rc.conf text makes Load fail or panic.
+func FuzzLoad(f *testing.F) {
+	f.Add("jail_enable=\"YES\"\njail_list=\"a b\"\n# c\njail_a_conf='/x'\njail_reverse_stop=yes # c\n")
+	f.Add("jail_list=\"unterminated\njail_enable=\"\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		file := filepath.Join(t.TempDir(), "rc.conf")
+		os.WriteFile(file, []byte(text), 0o644)
+		if _, err := Load([]string{file}); err != nil && !strings.Contains(err.Error(), "token too long") {
+			t.Fatalf("Load: %v", err)
+		}
+	})
+}

@@ -29,6 +29,11 @@ func HostIfName(jail string, i int) string {
 	return hostPrefix + enc[:maxIfName-len(hostPrefix)]
 }
 
+// MaxEpairs bounds the epair numbers a vnet.addr may name (ethN|...),
+// far above what any jail has: a name that is not a jail's epair is an
+// error, never an index.
+const MaxEpairs = 255
+
 // JailIfName is the jail-side name of its i-th epair.
 func JailIfName(i int) string { return fmt.Sprintf("eth%d", i) }
 
@@ -65,7 +70,7 @@ type Addr struct {
 func ParseAddr(s string) (Addr, error) {
 	var a Addr
 	if ifname, rest, ok := strings.Cut(s, "|"); ok {
-		if _, err := fmt.Sscanf(ifname, "eth%d", &a.If); err != nil || JailIfName(a.If) != ifname {
+		if _, err := fmt.Sscanf(ifname, "eth%d", &a.If); err != nil || JailIfName(a.If) != ifname || a.If < 0 || a.If > MaxEpairs {
 			return a, fmt.Errorf("vnet.addr %q: %q is not one of the jail's epairs (eth0, eth1, ...)", s, ifname)
 		}
 		s = rest

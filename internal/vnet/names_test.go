@@ -68,3 +68,23 @@ func TestParseAddr(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAddr: a vnet.addr value is refused or names one of the jail's
+// epairs (eth0 and up) with an address, slaac or dhcp.
+func FuzzAddr(f *testing.F) {
+	for _, v := range []string{"192.0.2.10/24", "eth1|2001:db8::10/64", "slaac", "eth0|dhcp", "eth-1|dhcp", "eth+1|slaac", "eth01|dhcp", "x|y"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		a, err := ParseAddr(v)
+		if err != nil {
+			return
+		}
+		if a.If < 0 || a.If > MaxEpairs {
+			t.Fatalf("ParseAddr(%q): epair %d", v, a.If)
+		}
+		if !a.SLAAC && !a.DHCP && (a.IP == nil || a.Prefix == nil) {
+			t.Fatalf("ParseAddr(%q) = %+v: neither an address nor slaac nor dhcp", v, a)
+		}
+	})
+}
