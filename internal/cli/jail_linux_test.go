@@ -1188,8 +1188,10 @@ func TestNAT(t *testing.T) {
 	for _, c := range [][]string{
 		{host, "ip", "link", "add", "up0", "type", "veth", "peer", "name", "wan0", "netns", out},
 		{host, "ip", "addr", "add", "203.0.113.1/24", "dev", "up0"},
+		{host, "ip", "addr", "add", "2001:db8:ffff::1/64", "dev", "up0", "nodad"},
 		{host, "ip", "link", "set", "up0", "up"},
 		{out, "ip", "addr", "add", "203.0.113.2/24", "dev", "wan0"},
+		{out, "ip", "addr", "add", "2001:db8:ffff::2/64", "dev", "wan0", "nodad"},
 		{out, "ip", "link", "set", "wan0", "up"},
 		{out, "ip", "link", "set", "lo", "up"},
 	} {
@@ -1208,15 +1210,15 @@ func TestNAT(t *testing.T) {
 
 	networks := filepath.Join(w.dir, "networks.conf")
 	writeFile(t, networks, `jails0 {
-	addr = "10.0.0.1/24";
+	addr = "10.0.0.1/24", "2001:db8:1::1/64";
 	nat = up0;
-	rdr = "tcp 8080 10.0.0.10:80";
+	rdr = "tcp 8080 10.0.0.10:80", "tcp 8080 [2001:db8:1::10]:80";
 	binat = "203.0.113.20 10.0.0.11";
 }
 `)
 	w.writeConf(fmt.Sprintf(`path = %q; persist; vnet; mount.devfs; allow.raw_sockets; vnet.bridge = jails0;
 vnet.defaultrouter = 10.0.0.1;
-a { vnet.addr = 10.0.0.10/24; }
+a { vnet.addr = 10.0.0.10/24, 2001:db8:1::10/64; vnet.defaultrouter += 2001:db8:1::1; }
 b { vnet.addr = 10.0.0.11/24; }
 `, root))
 	vjail := func(args ...string) (string, error) {
@@ -1236,6 +1238,14 @@ b { vnet.addr = 10.0.0.11/24; }
 	// In through the port redirect.
 	if o, err := inNS(t, out, "/bin/busybox", "wget", "-qO-", "http://203.0.113.1:8080/group"); err != nil || !strings.Contains(o, "www:x:80:") {
 		t.Errorf("the outside fetching from a through rdr: %v: %q", err, o)
+	}
+	// The same over IPv6: out through masquerade (the outside has no
+	// route to the jails' prefix), in through rdr.
+	if o, err := vjail("exec", "a", "wget", "-qO-", "http://[2001:db8:ffff::2]:8000/index.html"); err != nil || o != "the outside world\n" {
+		t.Errorf("a fetching from the outside over IPv6: %v: %q", err, o)
+	}
+	if o, err := inNS(t, out, "/bin/busybox", "wget", "-qO-", "http://[2001:db8:ffff::1]:8080/group"); err != nil || !strings.Contains(o, "www:x:80:") {
+		t.Errorf("the outside fetching from a through rdr over IPv6: %v: %q", err, o)
 	}
 	// In through static 1:1 NAT, and b's own traffic leaves as that address.
 	if o, err := inNS(t, out, "/bin/busybox", "ping", "-c", "1", "-W", "2", "203.0.113.20"); err != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/google/nftables"
 	"github.com/google/nftables/expr"
@@ -39,7 +41,13 @@ func Up(nets []*Network) error {
 			netlink.LinkSetAlias(br, networkAlias)
 		}
 		for _, a := range n.addrs {
-			if err := netlink.AddrReplace(br, &netlink.Addr{IPNet: a}); err != nil {
+			addr := &netlink.Addr{IPNet: a}
+			if a.IP.To4() == nil {
+				// Usable at once, as the jails' own addresses are: the
+				// bridge is the jails' router.
+				addr.Flags = unix.IFA_F_NODAD
+			}
+			if err := netlink.AddrReplace(br, addr); err != nil {
 				return fmt.Errorf("network %s: addr %s: %w", n.Name, a, err)
 			}
 		}
@@ -81,7 +89,41 @@ func Up(nets []*Network) error {
 	if err := os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1"), 0); err != nil {
 		return fmt.Errorf("ip forwarding: %w", err)
 	}
+	if err := forwardIPv6(nets); err != nil {
+		return err
+	}
 	return writeRules(nets)
+}
+
+// forwardIPv6 switches IPv6 forwarding on when a NAT network has an IPv6
+// prefix. A router ignores router advertisements unless told otherwise,
+// so each such uplink that takes them (accept_ra 1, the default) is told
+// to go on taking them (2): the host keeps its own SLAAC address and
+// default route there.
+func forwardIPv6(nets []*Network) error {
+	var uplinks []string
+	for _, n := range nets {
+		for _, p := range n.addrs {
+			if n.NAT != "" && p.IP.To4() == nil && !slices.Contains(uplinks, n.NAT) {
+				uplinks = append(uplinks, n.NAT)
+			}
+		}
+	}
+	if len(uplinks) == 0 {
+		return nil
+	}
+	for _, up := range uplinks {
+		ra := "/proc/sys/net/ipv6/conf/" + up + "/accept_ra"
+		if b, err := os.ReadFile(ra); err == nil && strings.TrimSpace(string(b)) == "1" {
+			if err := os.WriteFile(ra, []byte("2"), 0); err != nil {
+				return fmt.Errorf("nat uplink %s: keep taking router advertisements: %w", up, err)
+			}
+		}
+	}
+	if err := os.WriteFile("/proc/sys/net/ipv6/conf/all/forwarding", []byte("1"), 0); err != nil {
+		return fmt.Errorf("ipv6 forwarding: %w", err)
+	}
+	return nil
 }
 
 // Down removes what Up made: vjail's nftables table, the binat addresses
@@ -142,81 +184,100 @@ func Show(nets []*Network) []NetworkState {
 	return out
 }
 
-func removeTable() error {
-	c, err := nftables.New()
-	if err != nil {
-		return fmt.Errorf("nftables: %w", err)
-	}
-	tables, err := c.ListTablesOfFamily(nftables.TableFamilyIPv4)
-	if err != nil {
-		return fmt.Errorf("nftables: %w", err)
-	}
-	for _, t := range tables {
-		if t.Name == tableName {
-			c.DelTable(t)
-			return c.Flush()
+// families are the nftables families of vjail's tables: one table of
+// each, both written and removed in one transaction.
+var families = []nftables.TableFamily{nftables.TableFamilyIPv4, nftables.TableFamilyIPv6}
+
+// deleteTables queues the deletion of vjail's tables on c.
+func deleteTables(c *nftables.Conn) error {
+	for _, fam := range families {
+		tables, err := c.ListTablesOfFamily(fam)
+		if err != nil {
+			return fmt.Errorf("nftables: %w", err)
+		}
+		for _, t := range tables {
+			if t.Name == tableName {
+				c.DelTable(t)
+			}
 		}
 	}
 	return nil
 }
 
-// writeRules replaces vjail's table in one transaction: its chains hook
-// dstnat (rdr, binat in) and srcnat (binat out, then masquerade).
+func removeTable() error {
+	c, err := nftables.New()
+	if err != nil {
+		return fmt.Errorf("nftables: %w", err)
+	}
+	if err := deleteTables(c); err != nil {
+		return err
+	}
+	if err := c.Flush(); err != nil {
+		return fmt.Errorf("nftables: remove table %s: %w", tableName, err)
+	}
+	return nil
+}
+
+// writeRules replaces vjail's tables (ip and ip6) in one transaction: no
+// moment without NAT, even if vjail is killed half-way. Their chains hook
+// dstnat (rdr, binat in) and srcnat (binat out, then masquerade of each
+// network's prefixes of that family out of its uplink).
 func writeRules(nets []*Network) error {
 	c, err := nftables.New()
 	if err != nil {
 		return fmt.Errorf("nftables: %w", err)
 	}
-	// The old table goes in the same transaction that writes the new one:
-	// no moment without NAT, even if vjail is killed half-way.
-	tables, err := c.ListTablesOfFamily(nftables.TableFamilyIPv4)
-	if err != nil {
-		return fmt.Errorf("nftables: %w", err)
+	if err := deleteTables(c); err != nil {
+		return err
 	}
-	for _, old := range tables {
-		if old.Name == tableName {
-			c.DelTable(old)
-		}
-	}
-	t := c.AddTable(&nftables.Table{Family: nftables.TableFamilyIPv4, Name: tableName})
-	pre := c.AddChain(&nftables.Chain{Name: "prerouting", Table: t, Type: nftables.ChainTypeNAT,
-		Hooknum: nftables.ChainHookPrerouting, Priority: nftables.ChainPriorityNATDest})
-	post := c.AddChain(&nftables.Chain{Name: "postrouting", Table: t, Type: nftables.ChainTypeNAT,
-		Hooknum: nftables.ChainHookPostrouting, Priority: nftables.ChainPriorityNATSource})
-	for _, n := range nets {
-		if n.NAT == "" {
-			continue
-		}
-		for _, r := range n.Rdr {
-			proto := byte(unix.IPPROTO_TCP)
-			if r.Proto == "udp" {
-				proto = unix.IPPROTO_UDP
-			}
-			c.AddRule(&nftables.Rule{Table: t, Chain: pre, Exprs: concat(
-				ifname(expr.MetaKeyIIFNAME, n.NAT),
-				[]expr.Any{
-					&expr.Meta{Key: expr.MetaKeyL4PROTO, Register: 1},
-					&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{proto}},
-					&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseTransportHeader, Offset: 2, Len: 2},
-					&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: be16(r.Port)},
-				},
-				natTo(expr.NATTypeDestNAT, r.To, r.ToPort),
-			)})
-		}
-		for _, b := range n.BiNAT {
-			c.AddRule(&nftables.Rule{Table: t, Chain: pre, Exprs: concat(
-				ipField(16, b.Outside, net.CIDRMask(32, 32)), natTo(expr.NATTypeDestNAT, b.Inside, 0))})
-			c.AddRule(&nftables.Rule{Table: t, Chain: post, Exprs: concat(
-				ipField(12, b.Inside, net.CIDRMask(32, 32)), natTo(expr.NATTypeSourceNAT, b.Outside, 0))})
-		}
-		for _, p := range n.addrs {
-			if p.IP.To4() == nil {
+	for _, fam := range families {
+		v6 := fam == nftables.TableFamilyIPv6
+		t := c.AddTable(&nftables.Table{Family: fam, Name: tableName})
+		pre := c.AddChain(&nftables.Chain{Name: "prerouting", Table: t, Type: nftables.ChainTypeNAT,
+			Hooknum: nftables.ChainHookPrerouting, Priority: nftables.ChainPriorityNATDest})
+		post := c.AddChain(&nftables.Chain{Name: "postrouting", Table: t, Type: nftables.ChainTypeNAT,
+			Hooknum: nftables.ChainHookPostrouting, Priority: nftables.ChainPriorityNATSource})
+		for _, n := range nets {
+			if n.NAT == "" {
 				continue
 			}
-			c.AddRule(&nftables.Rule{Table: t, Chain: post, Exprs: concat(
-				ipField(12, p.IP.Mask(p.Mask), p.Mask), ifname(expr.MetaKeyOIFNAME, n.NAT), []expr.Any{&expr.Masq{}})})
+			for _, r := range n.Rdr {
+				if (r.To.To4() == nil) != v6 {
+					continue
+				}
+				proto := byte(unix.IPPROTO_TCP)
+				if r.Proto == "udp" {
+					proto = unix.IPPROTO_UDP
+				}
+				c.AddRule(&nftables.Rule{Table: t, Chain: pre, Exprs: concat(
+					ifname(expr.MetaKeyIIFNAME, n.NAT),
+					[]expr.Any{
+						&expr.Meta{Key: expr.MetaKeyL4PROTO, Register: 1},
+						&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{proto}},
+						&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseTransportHeader, Offset: 2, Len: 2},
+						&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: be16(r.Port)},
+					},
+					natTo(expr.NATTypeDestNAT, r.To, r.ToPort),
+				)})
+			}
+			if !v6 {
+				for _, b := range n.BiNAT {
+					c.AddRule(&nftables.Rule{Table: t, Chain: pre, Exprs: concat(
+						ipField(false, b.Outside, net.CIDRMask(32, 32)), natTo(expr.NATTypeDestNAT, b.Inside, 0))})
+					c.AddRule(&nftables.Rule{Table: t, Chain: post, Exprs: concat(
+						ipField(true, b.Inside, net.CIDRMask(32, 32)), natTo(expr.NATTypeSourceNAT, b.Outside, 0))})
+				}
+			}
+			for _, p := range n.addrs {
+				if (p.IP.To4() == nil) != v6 {
+					continue
+				}
+				c.AddRule(&nftables.Rule{Table: t, Chain: post, Exprs: concat(
+					ipField(true, p.IP.Mask(p.Mask), p.Mask), ifname(expr.MetaKeyOIFNAME, n.NAT), []expr.Any{&expr.Masq{}})})
+			}
 		}
 	}
+	fault.Point("net.rules")
 	if err := c.Flush(); err != nil {
 		return fmt.Errorf("nftables: write table %s: %w", tableName, err)
 	}
@@ -231,19 +292,33 @@ func concat(parts ...[]expr.Any) []expr.Any {
 	return out
 }
 
-// ipField matches the IPv4 header field at offset (12 source, 16
-// destination) against addr/mask.
-func ipField(offset uint32, addr net.IP, mask net.IPMask) []expr.Any {
+// ipField matches the source (or destination) address of an IPv4 or IPv6
+// header against addr/mask.
+func ipField(source bool, addr net.IP, mask net.IPMask) []expr.Any {
+	off, size := uint32(16), uint32(4) // IPv4 daddr
+	if v4 := addr.To4(); v4 != nil {
+		addr = v4
+		if source {
+			off = 12
+		}
+	} else {
+		addr, off, size = addr.To16(), 24, 16 // IPv6 daddr
+		if source {
+			off = 8
+		}
+	}
+	if len(mask) != int(size) {
+		mask = net.CIDRMask(len(addr)*8, len(addr)*8)
+	}
 	return []expr.Any{
-		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: offset, Len: 4},
-		&expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: 4, Mask: mask, Xor: []byte{0, 0, 0, 0}},
-		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: addr.To4().Mask(mask)},
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: off, Len: size},
+		&expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: size, Mask: mask, Xor: make([]byte, size)},
+		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: addr.Mask(mask)},
 	}
 }
 
-// ifname matches the input or output interface's name.
 func ifname(key expr.MetaKey, name string) []expr.Any {
-	b := make([]byte, 16)
+	b := make([]byte, unix.IFNAMSIZ)
 	copy(b, name)
 	return []expr.Any{
 		&expr.Meta{Key: key, Register: 1},
@@ -251,10 +326,13 @@ func ifname(key expr.MetaKey, name string) []expr.Any {
 	}
 }
 
-// natTo rewrites to addr (and port, unless 0).
 func natTo(t expr.NATType, addr net.IP, port uint16) []expr.Any {
-	e := []expr.Any{&expr.Immediate{Register: 1, Data: addr.To4()}}
-	nat := &expr.NAT{Type: t, Family: unix.NFPROTO_IPV4, RegAddrMin: 1}
+	data, family := addr.To4(), uint32(unix.NFPROTO_IPV4)
+	if data == nil {
+		data, family = addr.To16(), unix.NFPROTO_IPV6
+	}
+	e := []expr.Any{&expr.Immediate{Register: 1, Data: data}}
+	nat := &expr.NAT{Type: t, Family: family, RegAddrMin: 1}
 	if port != 0 {
 		e = append(e, &expr.Immediate{Register: 2, Data: be16(port)})
 		nat.RegProtoMin = 2

@@ -24,8 +24,9 @@ type Network struct {
 	Addr []string `json:"addr,omitempty"`
 	// Member are host NICs put on the bridge.
 	Member []string `json:"member,omitempty"`
-	// NAT names the uplink through which the network's IPv4 traffic is
-	// masqueraded; rdr and binat work on that uplink.
+	// NAT names the uplink through which the network's traffic is
+	// masqueraded, IPv4 and IPv6 (for each of the network's prefixes);
+	// rdr and binat work on that uplink.
 	NAT   string  `json:"nat,omitempty"`
 	Rdr   []Rdr   `json:"rdr,omitempty"`
 	BiNAT []BiNAT `json:"binat,omitempty"`
@@ -133,10 +134,11 @@ func ParseNetworks(cfg *jailconf.Config) ([]*Network, error) {
 	return out, errors.Join(errs...)
 }
 
-// parseRdr reads "PROTO PORT ADDR:PORT" (tcp or udp).
+// parseRdr reads "PROTO PORT ADDR:PORT" (tcp or udp; an IPv6 address in
+// brackets, [2001:db8::10]:80).
 func parseRdr(s string) (Rdr, error) {
 	f := strings.Fields(s)
-	bad := fmt.Errorf("%q: write PROTO PORT JAIL-ADDRESS:PORT, as tcp 8080 10.0.0.10:80", s)
+	bad := fmt.Errorf("%q: write PROTO PORT JAIL-ADDRESS:PORT, as tcp 8080 10.0.0.10:80 or tcp 8080 [2001:db8::10]:80", s)
 	if len(f) != 3 || f[0] != "tcp" && f[0] != "udp" {
 		return Rdr{}, bad
 	}
@@ -148,7 +150,10 @@ func parseRdr(s string) (Rdr, error) {
 	if err != nil {
 		return Rdr{}, bad
 	}
-	to := net.ParseIP(host).To4()
+	to := net.ParseIP(host)
+	if v4 := to.To4(); v4 != nil {
+		to = v4
+	}
 	tp, err := strconv.ParseUint(tport, 10, 16)
 	if to == nil || err != nil || tp == 0 {
 		return Rdr{}, bad
