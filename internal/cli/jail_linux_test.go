@@ -1104,6 +1104,44 @@ func TestVnetInterface(t *testing.T) {
 	if out, err := vjail("stop", "nic"); err != nil {
 		t.Errorf("stop again: %v: %s", err, out)
 	}
+
+	// A kill -9 of the jail's init: its network namespace, which vjail
+	// holds while it lends em1, keeps the virtual link until the next
+	// command hands it back.
+	if out, err := vjail("start", "nic"); err != nil {
+		t.Fatalf("start: %v: %s", err, out)
+	}
+	var rec struct {
+		InitPID int    `json:"init_pid"`
+		NetNS   string `json:"netns"`
+	}
+	b, _ := os.ReadFile(filepath.Join(w.state, "nic.json"))
+	if err := json.Unmarshal(b, &rec); err != nil || rec.NetNS == "" {
+		t.Fatalf("record: %v: %s", err, b)
+	}
+	syscall.Kill(rec.InitPID, syscall.SIGKILL)
+	for i := 0; i < 100 && vjailAlive(rec.InitPID); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if out, err := vjail("stop", "nic"); err != nil && !strings.Contains(out, "ended by itself") {
+		t.Errorf("stop after the init was killed: %v: %s", err, out)
+	}
+	if out, _ := inNS(t, ns, "ip", "-o", "link", "show", "em1"); !strings.Contains(out, "em1") || !strings.Contains(out, "UP") {
+		t.Errorf("em1 after its jail's init was killed: %q, want it back on the host and up", out)
+	}
+	if m := mountsUnder(w.state); m != "" {
+		t.Errorf("the namespace is still held: %s", m)
+	}
+}
+
+// vjailAlive reports whether pid runs and is not a zombie.
+func vjailAlive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	return i > 0 && !strings.HasPrefix(string(b[i+1:]), " Z")
 }
 
 // TestBridge is the seed's second way to connect jails: each jail's epair

@@ -104,6 +104,7 @@ func (b *linuxBackend) logPath(name string) string {
 func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, save func() error) (err error) {
 	defer func() {
 		if err != nil {
+			b.ReturnInterfaces(rec)
 			b.Destroy(context.WithoutCancel(ctx), rec)
 		}
 	}()
@@ -189,6 +190,11 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 		return err
 	}
 	fault.Point("create.spawned")
+	if len(s.VNetInterfaces) > 0 {
+		if err := b.holdNetNS(rec, init.PID, save); err != nil {
+			return err
+		}
+	}
 	for _, ifname := range s.VNetInterfaces {
 		link, err := netlink.LinkByName(ifname)
 		if err != nil {
@@ -218,15 +224,75 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 // DHCPTimeout bounds how long start waits for a jail's DHCP lease.
 const DHCPTimeout = 30 * time.Second
 
+// holdNetNS bind-mounts the network namespace of a jail that borrows host
+// links on a file in the state directory (recorded first, so that a crash
+// cannot leave a mount nothing knows of): a namespace lives while such a
+// mount does, so that if the jail's init dies (kill -9, or a jail without
+// persist ending by itself), the lent links stay in it, a virtual one
+// included, until ReturnInterfaces hands them back. Only such jails get
+// one: each mount in the host's table makes new mount namespaces slower.
+func (b *linuxBackend) holdNetNS(rec *state.Record, pid int, save func() error) error {
+	rec.NetNS = filepath.Join(b.dir.Path, rec.Name+".netns")
+	if err := save(); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(rec.NetNS, os.O_WRONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("hold the network namespace: %w", err)
+	}
+	f.Close()
+	if err := unix.Mount(fmt.Sprintf("/proc/%d/ns/net", pid), rec.NetNS, "", unix.MS_BIND, ""); err != nil {
+		return fmt.Errorf("hold the network namespace on %s: %w", rec.NetNS, err)
+	}
+	fault.Point("create.netns")
+	return nil
+}
+
+// releaseNetNS lets go of a held network namespace; absent is success.
+func releaseNetNS(rec *state.Record) {
+	if rec.NetNS == "" {
+		return
+	}
+	unix.Unmount(rec.NetNS, unix.MNT_DETACH)
+	os.Remove(rec.NetNS)
+}
+
+// jailNetNS opens the jail's network namespace: its init's, or the one
+// holdNetNS keeps once the init is gone.
+func (b *linuxBackend) jailNetNS(rec *state.Record) (netns.NsHandle, error) {
+	if b.Alive(rec) {
+		return netns.GetFromPid(rec.InitPID)
+	}
+	if rec.NetNS != "" {
+		h, err := netns.GetFromPath(rec.NetNS)
+		if err != nil {
+			return h, err
+		}
+		// A crash between making the file and mounting on it leaves a
+		// plain file.
+		var st unix.Statfs_t
+		if unix.Fstatfs(int(h), &st) != nil || st.Type != unix.NSFS_MAGIC {
+			h.Close()
+			return netns.None(), unix.ESRCH
+		}
+		return h, nil
+	}
+	return netns.None(), unix.ESRCH
+}
+
 // ReturnInterfaces moves each lent link from the jail's network namespace
 // back into vjail's own, explicitly: left to the kernel, a physical NIC
-// would come back only once the namespace is torn down, and a virtual one
+// would come back only once the namespace is torn down (and to the
+// machine's first namespace, not necessarily vjail's), and a virtual one
 // would be destroyed with it.
 func (b *linuxBackend) ReturnInterfaces(rec *state.Record) error {
-	if len(rec.Interfaces) == 0 || !b.Alive(rec) {
+	if len(rec.Interfaces) == 0 {
 		return nil
 	}
-	jailNS, err := netns.GetFromPid(rec.InitPID)
+	jailNS, err := b.jailNetNS(rec)
+	if errors.Is(err, unix.ESRCH) || errors.Is(err, fs.ErrNotExist) {
+		return nil // nothing holds them: the kernel has dealt with them
+	}
 	if err != nil {
 		return fmt.Errorf("network namespace of %s: %w", rec.Name, err)
 	}
@@ -463,6 +529,7 @@ func (b *linuxBackend) Destroy(ctx context.Context, rec *state.Record) error {
 	if err := removeLimitCgroups(rec.LimitCgroups); err != nil {
 		errs = append(errs, err)
 	}
+	releaseNetNS(rec)
 	if b.Alive(rec) {
 		unix.Kill(rec.InitPID, unix.SIGKILL)
 	}

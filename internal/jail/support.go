@@ -191,7 +191,7 @@ var linuxSupport = map[string]Support{
 	"mount.devfs":           {Level: Mapped, How: "a minimal /dev (tmpfs) with the jail's own devpts, as FreeBSD's jail ruleset exposes"},
 	"mount.fdescfs":         {Level: Mapped, How: "/dev/fd, /dev/stdin, /dev/stdout, /dev/stderr as links into /proc/self/fd, in mount.devfs's /dev"},
 	"mount.procfs":          {Level: Mapped, How: "Linux procfs on /proc, of the jail's own pid namespace"},
-	"vnet.interface":        {Level: Mapped, How: "the host link moves into the jail's network namespace and is handed back under its name, up if it was, when the jail stops; after a crash a physical NIC returns by itself, a virtual one is lost"},
+	"vnet.interface":        {Level: Mapped, How: "the host link moves into the jail's network namespace and is handed back under its name, up if it was, when the jail stops; vjail holds the jail's network namespace while it lends links, so that after a kill -9 of the jail or of vjail the next command still hands them back"},
 	"interface":             {Level: Unsupported, How: "adding ip4.addr/ip6.addr aliases to a host interface is not yet available; use vnet"},
 	"ip_hostname":           {Level: Unsupported, How: "depends on ip4.addr/ip6.addr on a non-vnet jail"},
 }

@@ -77,6 +77,11 @@ type Record struct {
 	Socket string `json:"socket"`
 	// ConfFile is the configuration the jail was started from.
 	ConfFile string `json:"conf_file"`
+	// NetNS is a file in the state directory on which the jail's network
+	// namespace is bind-mounted while it holds lent links: if its init
+	// dies, the namespace (and a lent virtual link with it) stays until
+	// vjail hands the links back.
+	NetNS string `json:"netns,omitempty"`
 	// Interfaces are the host links moved into the jail (vnet.interface),
 	// to be handed back as they were.
 	Interfaces []Interface `json:"interfaces,omitempty"`
