@@ -164,7 +164,11 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 			cfg.DHCP = append(cfg.DHCP, vnet.JailIfName(a.If))
 		}
 	}
-	spec := linuxns.SpawnSpec{Config: cfg, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log}
+	bin, err := linuxns.ProtectedBinary(linuxns.ExecDir(b.dir.Path))
+	if err != nil {
+		return err
+	}
+	spec := linuxns.SpawnSpec{Config: cfg, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log, Binary: bin}
 	// cgroup v1 cannot take a process at birth (CLONE_INTO_CGROUP): the
 	// init joins before it is let go; its children follow it.
 	spec.Join = func(pid int) error {

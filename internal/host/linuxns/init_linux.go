@@ -1,7 +1,6 @@
 package linuxns
 
 import (
-	"debug/elf"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,6 +27,7 @@ const (
 	fdConfig = 3 // pipe: InitConfig as JSON
 	fdSync   = 4 // seqpacket: receives the idmapped root, answers "ok" or an error
 	fdListen = 5 // seqpacket listener: the control socket
+	fdExe    = 6 // O_PATH: the binary the init runs (see ProtectedBinary)
 )
 
 // InitMain runs the jail's init. The vjail binary calls it when started as
@@ -63,13 +63,9 @@ func InitMain() int {
 	unix.CloseRange(fdListen+1, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	parent := os.NewFile(fdSync, "sync")
 	// The binary itself, for becoming the idle init and for serving
-	// requests later: once pivoted, the jail's root cannot name it.
-	exe, err := unix.Open("/proc/self/exe", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		parent.Write([]byte("error: open /proc/self/exe: " + err.Error()))
-		return 1
-	}
-	static := staticBinary() // while /proc is still the host's
+	// requests later: once pivoted, the jail's root cannot name it (nor
+	// read it: an O_PATH handle is enough to execute it).
+	exe := fdExe
 	cfg, err := readConfig()
 	if err == nil {
 		err = setupJail(cfg, parent)
@@ -87,7 +83,7 @@ func InitMain() int {
 		return 1
 	}
 	in := newInit(cfg)
-	in.exe, in.ln, in.lnFile, in.static = exe, ln.(*net.UnixListener), lnFile, static
+	in.exe, in.ln, in.lnFile, in.static = exe, ln.(*net.UnixListener), lnFile, cfg.Static
 	in.holdOnSignal()
 	if err := in.startSpawner(); err != nil {
 		parent.Write([]byte("error: " + err.Error()))
@@ -210,23 +206,6 @@ func (in *jailInit) goIdle() {
 	}
 	in.ln = ln.(*net.UnixListener)
 	go in.serve(in.ln)
-}
-
-// staticBinary reports whether this binary needs no ELF interpreter: a
-// dynamically linked one cannot be executed again inside a jail whose
-// root lacks the host's loader and C library, so it stays the Go init.
-func staticBinary() bool {
-	f, err := elf.Open("/proc/self/exe")
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP {
-			return false
-		}
-	}
-	return true
 }
 
 // execveat runs the program open at fd (execveat(2) with AT_EMPTY_PATH).

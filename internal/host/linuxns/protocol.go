@@ -33,6 +33,9 @@ type InitConfig struct {
 	// AllowNamespaces lets commands create namespaces (children.max > 0);
 	// otherwise clone, unshare and setns may not.
 	AllowNamespaces bool `json:"allow_namespaces,omitempty"`
+	// Static is set when the init's binary needs no ELF interpreter, so
+	// that it can be executed again inside the jail (the idle C init).
+	Static bool `json:"static,omitempty"`
 	// DHCP names the interfaces whose IPv4 address comes from DHCP.
 	DHCP []string `json:"dhcp,omitempty"`
 }

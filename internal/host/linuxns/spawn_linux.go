@@ -91,13 +91,22 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	if bin == "" {
 		bin = "/proc/self/exe"
 	}
-	cmd := exec.Command(bin, InitArg)
+	// Executed through a descriptor, which the init keeps (fdExe): the
+	// path may lie in directories the jail's root may not enter.
+	exeFD, err := unix.Open(bin, unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("the vjail binary for the init: %w", err)
+	}
+	exeFile := os.NewFile(uintptr(exeFD), bin)
+	defer exeFile.Close()
+	s.Config.Static = staticBinary(bin)
+	cmd := exec.Command(fmt.Sprintf("/proc/self/fd/%d", fdExe), InitArg)
 	cmd.Args[0] = "vjail-init: " + s.Config.Name
 	// One P and a small heap target from the first instruction: the init
 	// idles for the jail's life, and a host runs many.
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "GOMAXPROCS=1", "GOGC=25"}
 	cmd.Stdout, cmd.Stderr = s.Log, s.Log
-	cmd.ExtraFiles = []*os.File{cfgR, childSync, lnFile}
+	cmd.ExtraFiles = []*os.File{cfgR, childSync, lnFile, exeFile} // fds 3, 4, 5, 6
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Cloneflags:  flags,
 		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: int(s.UIDBase), Size: IDRange}},

@@ -257,6 +257,58 @@ var attempts = []attempt{
 		return nil, fmt.Errorf("working directory %s is inside", wd)
 	}},
 	{"reopen-init-binary-for-writing", openWrite("/proc/1/exe")},
+	{"ptrace-the-jails-init", func() (error, error) {
+		// vjail's init holds the jail's control socket and starts
+		// commands with more privilege than allow.* leaves them.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := unix.PtraceAttach(1); err != nil {
+			return nil, err
+		}
+		unix.PtraceDetach(1)
+		return errors.New("attached to the jail's init"), nil
+	}},
+	{"ptrace-the-request-helper", func() (error, error) {
+		// The vjail process that started this command for `vjail exec`.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		ppid := os.Getppid()
+		if err := unix.PtraceAttach(ppid); err != nil {
+			return nil, err
+		}
+		unix.PtraceDetach(ppid)
+		return fmt.Errorf("attached to pid %d, the command's parent", ppid), nil
+	}},
+	{"open-init-descriptors", func() (error, error) {
+		entries, err := os.ReadDir("/proc/1/fd")
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if f, err := os.Open("/proc/1/fd/" + e.Name()); err == nil {
+				f.Close()
+				return fmt.Errorf("opened the init's descriptor %s", e.Name()), nil
+			}
+		}
+		return fmt.Errorf("listed %d descriptors of the init but opened none", len(entries)), nil
+	}},
+	{"steal-init-descriptor-by-pidfd", func() (error, error) {
+		pidfd, err := unix.PidfdOpen(1, 0)
+		if err != nil {
+			return nil, err
+		}
+		defer unix.Close(pidfd)
+		for fd := 3; fd < 16; fd++ {
+			if got, err := unix.PidfdGetfd(pidfd, fd, 0); err == nil {
+				unix.Close(got)
+				return fmt.Errorf("took the init's descriptor %d", fd), nil
+			} else if err != unix.EBADF {
+				return nil, err
+			}
+		}
+		return nil, errors.New("no descriptor taken")
+	}},
+	{"read-init-memory", openRead("/proc/1/mem")},
 	{"keyring", syscallAttempt("keyctl(GET_KEYRING_ID)", unix.SYS_KEYCTL, unix.KEYCTL_GET_KEYRING_ID, uintptr(0xfffffffd), 0)},
 	{"add-key", syscallAttempt("add_key", unix.SYS_ADD_KEY, uintptr(unsafe.Pointer(&[]byte("user\x00")[0])), uintptr(unsafe.Pointer(&[]byte("vjail-escape\x00")[0])), uintptr(unsafe.Pointer(&[]byte("x")[0])), 1, uintptr(0xfffffffe))},
 	{"bpf", func() (error, error) {

@@ -1,0 +1,113 @@
+package linuxns
+
+import (
+	"debug/elf"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// ProtectedBinary returns a copy of the running vjail binary, in dir, that
+// nobody but its owner may read (mode 0711), made once per binary and
+// shared by every jail. The jail's init and the helpers it starts are
+// executed from it, which keeps them out of the jail's root's reach: when
+// the executing process may not read its executable, the kernel makes the
+// process non-dumpable and ties its memory to the first user namespace
+// that is privileged over the file (the host's), so that root in the
+// jail's user namespace can neither ptrace it nor open its /proc/PID/fd,
+// mem or exe (the init holds the jail's control socket). A binary that
+// others cannot read already is used as it is. Older copies are removed.
+func ProtectedBinary(dir string) (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	var st unix.Stat_t
+	if err := unix.Stat("/proc/self/exe", &st); err != nil {
+		return "", err
+	}
+	if st.Mode&0o004 == 0 && st.Uid == 0 {
+		return exe, nil
+	}
+	name := fmt.Sprintf("vjail-%x-%x-%x-%x", st.Dev, st.Ino, st.Size, st.Mtim.Nano())
+	path := filepath.Join(dir, name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	var have unix.Stat_t
+	if unix.Stat(path, &have) == nil && have.Size == st.Size && have.Mode&0o777 == 0o711 {
+		return path, nil
+	}
+	src, err := os.Open("/proc/self/exe")
+	if err != nil {
+		return "", err
+	}
+	defer src.Close()
+	tmp, err := os.CreateTemp(dir, name+".tmp*")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = io.Copy(tmp, src)
+	if err == nil {
+		err = tmp.Chmod(0o711)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return "", fmt.Errorf("protected copy of the vjail binary in %s: %w", dir, err)
+	}
+	// Jails running from an older copy keep its inode open.
+	old, _ := filepath.Glob(filepath.Join(dir, "vjail-*"))
+	for _, o := range old {
+		if o != path && !strings.Contains(filepath.Base(o), ".tmp") {
+			os.Remove(o)
+		}
+	}
+	return path, nil
+}
+
+// ExecDir is where ProtectedBinary keeps its copy for state directory
+// state: beside it, unless its file system forbids executing (/run is
+// often mounted noexec), then under /var/lib/vjail.
+func ExecDir(state string) string {
+	var st unix.Statfs_t
+	if unix.Statfs(state, &st) == nil && st.Flags&unix.ST_NOEXEC == 0 {
+		return filepath.Join(state, "exec")
+	}
+	return "/var/lib/vjail/exec"
+}
+
+var staticCache sync.Map // path -> bool
+
+// staticBinary reports whether the executable at path needs no ELF
+// interpreter: a dynamically linked one cannot be executed again inside a
+// jail whose root lacks the host's loader and C library, so its init
+// stays the Go init. The host reads it, since the jail's init may not.
+func staticBinary(path string) bool {
+	if v, ok := staticCache.Load(path); ok {
+		return v.(bool)
+	}
+	f, err := elf.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	static := true
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			static = false
+		}
+	}
+	staticCache.Store(path, static)
+	return static
+}
