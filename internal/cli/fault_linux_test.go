@@ -151,8 +151,9 @@ func (f *faultWorld) machineState() string {
 		fmt.Fprintf(&b, "process: %s\n", p)
 	}
 	filepath.WalkDir(f.state, func(path string, d os.DirEntry, err error) error {
-		// Locks stay by design, and *.last are allocation hints.
-		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".lock") && !strings.HasSuffix(path, ".last") {
+		// Locks stay by design, *.last are allocation hints, exec/ the
+		// protected copy of the binary, made once.
+		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".lock") && !strings.HasSuffix(path, ".last") && !strings.HasPrefix(path, filepath.Join(f.state, "exec")+"/") {
 			fmt.Fprintf(&b, "state: %s\n", strings.TrimPrefix(path, f.state))
 		}
 		return nil

@@ -581,7 +581,7 @@ func TestManyJails(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(w.state)
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".lock") && e.Name() != "claims" {
+		if !strings.HasSuffix(e.Name(), ".lock") && e.Name() != "claims" && e.Name() != "exec" {
 			t.Errorf("state left: %s", e.Name())
 		}
 	}
