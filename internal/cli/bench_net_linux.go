@@ -22,6 +22,8 @@ type netBench struct {
 	LoopbackGbps   float64 `json:"loopback_gbps,omitempty"`
 	VethGbps       float64 `json:"bare_veth_gbps,omitempty"`
 	BridgeGbps     float64 `json:"jail_to_jail_bridge_gbps,omitempty"`
+	RoutedGbps     float64 `json:"jail_to_outside_routed_gbps,omitempty"`
+	NATGbps        float64 `json:"jail_to_outside_nat_gbps,omitempty"`
 	ThroughputNote string  `json:"throughput_note,omitempty"`
 }
 
@@ -33,7 +35,10 @@ type nth struct {
 // runNetBench measures the cost of networking a jail: start with and
 // without an epair on a bridge, the start time of the 1st, 100th and
 // jails-th jail on one bridge, and (with iperf3 installed) TCP throughput
-// jail to jail over the bridge beside loopback and a bare veth pair.
+// jail to jail over the bridge beside loopback and a bare veth pair, and
+// jail to an outside namespace through the host routed and through its
+// NAT. The host namespace has two uplinks to the outside one: up0 with
+// networks.conf's masquerade, up1 routed (the outside has a route back).
 func runNetBench(e *env, self, root string, runs, jails int, asJSON bool) (*netBench, error) {
 	dir, err := os.MkdirTemp("", "vjail-bench-net-")
 	if err != nil {
@@ -45,28 +50,55 @@ func runNetBench(e *env, self, root string, runs, jails int, asJSON bool) (*netB
 		return nil, fmt.Errorf("ip netns add: %v: %s", err, out)
 	}
 	defer exec.Command("ip", "netns", "del", ns).Run()
+	out := ns + "-out"
+	if out, err := exec.Command("ip", "netns", "add", out).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("ip netns add: %v: %s", err, out)
+	}
+	defer exec.Command("ip", "netns", "del", out).Run()
+	for _, c := range [][]string{
+		{"ip", "-n", out, "link", "set", "lo", "up"},
+		{"ip", "-n", ns, "link", "add", "up0", "type", "veth", "peer", "name", "wan0", "netns", out},
+		{"ip", "-n", ns, "link", "add", "up1", "type", "veth", "peer", "name", "wan1", "netns", out},
+		{"ip", "-n", ns, "addr", "add", "198.51.100.1/24", "dev", "up0"},
+		{"ip", "-n", ns, "addr", "add", "198.51.101.1/24", "dev", "up1"},
+		{"ip", "-n", out, "addr", "add", "198.51.100.2/24", "dev", "wan0"},
+		{"ip", "-n", out, "addr", "add", "198.51.101.2/24", "dev", "wan1"},
+		{"ip", "-n", ns, "link", "set", "up0", "up"},
+		{"ip", "-n", ns, "link", "set", "up1", "up"},
+		{"ip", "-n", out, "link", "set", "wan0", "up"},
+		{"ip", "-n", out, "link", "set", "wan1", "up"},
+		{"ip", "-n", out, "route", "add", "10.99.0.0/16", "via", "198.51.101.1"},
+	} {
+		if o, err := exec.Command(c[0], c[1:]...).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("%s: %v: %s", strings.Join(c, " "), err, o)
+		}
+	}
 	stateDir, err := os.MkdirTemp("/run", "vjail-bench-net-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(stateDir)
-	conf := filepath.Join(dir, "jail.conf")
+	conf, networks := filepath.Join(dir, "jail.conf"), filepath.Join(dir, "networks.conf")
+	if err := os.WriteFile(networks, []byte("benchbr { addr = \"10.99.255.254/16\"; nat = up0; }\n"), 0o644); err != nil {
+		return nil, err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "path = %q; vnet; persist;\nplain { }\nwired { vnet.bridge = benchbr; vnet.addr = 10.99.255.2/16; }\n", root)
 	for i := 1; i <= jails; i++ {
-		fmt.Fprintf(&b, "n%d { vnet.bridge = benchbr; vnet.addr = 10.99.%d.%d/16; }\n", i, i/250, 1+i%250)
+		fmt.Fprintf(&b, "n%d { vnet.bridge = benchbr; vnet.addr = 10.99.%d.%d/16; vnet.defaultrouter = 10.99.255.254; }\n", i, i/250, 1+i%250)
 	}
 	if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
 		return nil, err
 	}
 	vjail := func(args ...string) error {
-		all := append([]string{"--net=/run/netns/" + ns, self, "--state-dir", stateDir, "-f", conf}, args...)
+		all := append([]string{"--net=/run/netns/" + ns, self, "--state-dir", stateDir, "-f", conf, "--networks", networks}, args...)
 		out, err := exec.Command("nsenter", all...).CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("vjail %s: %v: %s", strings.Join(args, " "), err, out)
 		}
 		return nil
 	}
+	defer vjail("net", "down")
 	defer vjail("stop", "-q")
 	progress := func(what string) {
 		if !asJSON {
@@ -120,7 +152,7 @@ func runNetBench(e *env, self, root string, runs, jails int, asJSON bool) (*netB
 		r.ThroughputNote = "iperf3 not installed (apt-get install iperf3)"
 	} else {
 		progress("TCP throughput")
-		r.throughput(dir, ns, stateDir)
+		r.throughput(dir, ns, out, stateDir)
 	}
 	return &r, nil
 }
@@ -140,6 +172,8 @@ func (r *netBench) print(e *env, runs int) error {
 		fmt.Fprintf(tw, "TCP loopback\t%.1f Gbit/s\n", r.LoopbackGbps)
 		fmt.Fprintf(tw, "TCP bare veth pair\t%.1f Gbit/s (%.2f of loopback)\n", r.VethGbps, r.VethGbps/r.LoopbackGbps)
 		fmt.Fprintf(tw, "TCP jail to jail over the bridge\t%.1f Gbit/s (%.2f of loopback, %.2f of bare veth)\n", r.BridgeGbps, r.BridgeGbps/r.LoopbackGbps, r.BridgeGbps/r.VethGbps)
+		fmt.Fprintf(tw, "TCP jail to outside, routed by the host\t%.1f Gbit/s (%.2f of bare veth)\n", r.RoutedGbps, r.RoutedGbps/r.VethGbps)
+		fmt.Fprintf(tw, "TCP jail to outside through the host's NAT\t%.1f Gbit/s (%.2f of routed)\n", r.NATGbps, r.NATGbps/r.RoutedGbps)
 	}
 	return tw.Flush()
 }
@@ -148,7 +182,7 @@ func (r *netBench) print(e *env, runs int) error {
 // namespaces, and jail n1 to jail n2 over the bridge (in the jails' network
 // namespaces, entered from the host, since the jails' userland lacks
 // iperf3).
-func (r *netBench) throughput(dir, ns, stateDir string) {
+func (r *netBench) throughput(dir, ns, outside, stateDir string) {
 	a, b := ns+"-a", ns+"-b"
 	for _, n := range []string{a, b} {
 		exec.Command("ip", "netns", "add", n).Run()
@@ -182,6 +216,12 @@ func (r *netBench) throughput(dir, ns, stateDir string) {
 			return fmt.Sprintf("/proc/%d/ns/net", rec.InitPID)
 		}
 		r.BridgeGbps, err = iperf(netOf("n1"), netOf("n2"), "10.99.0.2")
+		if err == nil {
+			r.RoutedGbps, err = iperf("/run/netns/"+outside, netOf("n1"), "198.51.101.2")
+		}
+		if err == nil {
+			r.NATGbps, err = iperf("/run/netns/"+outside, netOf("n1"), "198.51.100.2")
+		}
 	}
 	if err != nil {
 		r.ThroughputNote = err.Error()
