@@ -214,10 +214,11 @@ func (d *Dir) Write(r *Record) error {
 	if err != nil {
 		return fmt.Errorf("state of %s: %w", r.Name, err)
 	}
+	// No fsync: the rename is atomic for every process, which is what
+	// a crash of vjail needs; after a crash of the machine every record
+	// is stale anyway (BootID). An fsync would cost each start a few
+	// milliseconds on a disk-backed state directory for nothing.
 	_, err = tmp.Write(append(b, '\n'))
-	if err == nil {
-		err = tmp.Sync()
-	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
