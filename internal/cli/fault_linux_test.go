@@ -22,8 +22,10 @@ import (
 // faultWorld is a jail that uses every kind of host resource vjail
 // manages, run by the static build inside a network namespace that plays
 // the host: an epair on a bridge of networks.conf with NAT (links,
-// addresses, nftables), a lent NIC, mounts, rctl limits (cgroup v1
-// directories on a hybrid host), exec.* commands on the host and inside.
+// addresses, nftables), a port redirect of its own (nftables), a lent NIC
+// (and the bind mount that holds its network namespace), mounts, rctl
+// limits (cgroup v1 directories on a hybrid host), exec.* commands on the
+// host and inside.
 type faultWorld struct {
 	*world
 	t        *testing.T
@@ -60,7 +62,7 @@ exec.start = "/bin/sh /etc/rc"; exec.stop = "/bin/true";
 		if out, err := inNS(t, f.ns, "ip", "link", "add", nic, "type", "veth", "peer", "name", nic+"p"); err != nil {
 			t.Fatalf("veth %s: %v: %s", nic, err, out)
 		}
-		conf += fmt.Sprintf("%s { vnet.addr = 192.0.2.%d/24; vnet.interface = %s; }\n", name, 10+i, nic)
+		conf += fmt.Sprintf("%s { vnet.addr = 192.0.2.%d/24; vnet.interface = %s; vnet.rdr = \"tcp %d 80\"; }\n", name, 10+i, nic, 8081+i)
 	}
 	w.writeConf(conf)
 	t.Cleanup(func() { f.vjail(nil, "stop"); f.vjail(nil, "net", "down") })

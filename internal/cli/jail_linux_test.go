@@ -1257,7 +1257,7 @@ func TestNAT(t *testing.T) {
 	w.writeConf(fmt.Sprintf(`path = %q; persist; vnet; mount.devfs; allow.raw_sockets; vnet.bridge = jails0;
 vnet.defaultrouter = 10.0.0.1;
 a { vnet.addr = 10.0.0.10/24, 2001:db8:1::10/64; vnet.defaultrouter += 2001:db8:1::1; }
-b { vnet.addr = 10.0.0.11/24; }
+b { vnet.addr = 10.0.0.11/24; vnet.rdr = "tcp 8081 80"; }
 `, root))
 	vjail := func(args ...string) (string, error) {
 		return inNS(t, host, append([]string{bin, "--state-dir", w.state, "-f", w.conf, "--networks", networks}, args...)...)
@@ -1285,9 +1285,25 @@ b { vnet.addr = 10.0.0.11/24; }
 	if o, err := inNS(t, out, "/bin/busybox", "wget", "-qO-", "http://[2001:db8:ffff::1]:8080/group"); err != nil || !strings.Contains(o, "www:x:80:") {
 		t.Errorf("the outside fetching from a through rdr over IPv6: %v: %q", err, o)
 	}
+	// In through b's own redirect (vnet.rdr), which goes with b.
+	if o, err := vjail("exec", "b", "httpd", "-p", "80", "-h", "/etc"); err != nil {
+		t.Fatalf("httpd in b: %v: %s", err, o)
+	}
+	if o, err := inNS(t, out, "/bin/busybox", "wget", "-qO-", "http://203.0.113.1:8081/passwd"); err != nil || !strings.Contains(o, "www:x:80:80") {
+		t.Errorf("the outside fetching from b through its vnet.rdr: %v: %q", err, o)
+	}
 	// In through static 1:1 NAT, and b's own traffic leaves as that address.
 	if o, err := inNS(t, out, "/bin/busybox", "ping", "-c", "1", "-W", "2", "203.0.113.20"); err != nil {
 		t.Errorf("the outside pinging b through binat: %v: %s", err, o)
+	}
+	if o, err := vjail("stop", "b"); err != nil {
+		t.Errorf("stop b: %v: %s", err, o)
+	}
+	if o, _ := inNS(t, host, "nft", "list", "tables"); strings.Contains(o, "vjail-b") {
+		t.Errorf("b's redirect tables outlived b:\n%s", o)
+	}
+	if o, err := vjail("start", "b"); err != nil {
+		t.Errorf("start b again: %v: %s", err, o)
 	}
 	o, err := vjail("net", "show", "--json")
 	if err != nil || !strings.Contains(o, `"exists": true`) || !strings.Contains(o, `"created_by_vjail": true`) {

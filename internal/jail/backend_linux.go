@@ -222,6 +222,16 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 		return err
 	}
 	fault.Point("create.attached")
+	if len(s.VNetRdr) > 0 {
+		rec.Rdr = true // recorded first: Destroy removes the tables
+		if err := save(); err != nil {
+			return err
+		}
+		to4, to6 := s.RdrTargets()
+		if err := vnet.AddJailRdr(s.Name, s.VNetRdr, to4, to6); err != nil {
+			return err
+		}
+	}
 	return vnet.WaitDHCP(vj, init.PID, DHCPTimeout)
 }
 
@@ -542,6 +552,11 @@ func (b *linuxBackend) Destroy(ctx context.Context, rec *state.Record) error {
 		errs = append(errs, err)
 	}
 	fault.Point("destroy.epairs")
+	if rec.Rdr {
+		if err := vnet.RemoveJailRdr(rec.Name); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if rec.Socket != "" {
 		os.Remove(rec.Socket)
 	}

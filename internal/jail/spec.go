@@ -63,6 +63,8 @@ type Spec struct {
 	VNetBridges []string
 	VNetAddrs   []vnet.Addr
 	VNetRouters []net.IP
+	// VNetRdr are vjail's vnet.rdr: host ports redirected to the jail.
+	VNetRdr []vnet.JailRdr
 	Params      *jailconf.Jail
 	// Invalid is set on a Spec made for a jail whose configuration cannot
 	// run, so that the error shows when that jail is selected.
@@ -84,6 +86,22 @@ type Limits struct {
 	Swap   int64 // rctl.swapuse, bytes beyond Memory
 	Procs  int64 // rctl.maxproc
 	PCPU   int64 // rctl.pcpu, percent of one CPU
+}
+
+// RdrTargets are the addresses vnet.rdr redirects to: the jail's first
+// static IPv4 and IPv6 addresses on eth0.
+func (s *Spec) RdrTargets() (to4, to6 net.IP) {
+	for _, a := range s.VNetAddrs {
+		if a.If != 0 || a.IP == nil {
+			continue
+		}
+		if a.IP.To4() != nil && to4 == nil {
+			to4 = a.IP.To4()
+		} else if a.IP.To4() == nil && to6 == nil {
+			to6 = a.IP
+		}
+	}
+	return to4, to6
 }
 
 // IsZero reports whether no limit is set.
@@ -296,6 +314,19 @@ func NewSpec(j *jailconf.Jail) (*Spec, error) {
 			continue
 		}
 		s.VNetRouters = append(s.VNetRouters, ip)
+	}
+	for _, v := range list("vnet.rdr") {
+		r, err := vnet.ParseJailRdr(v)
+		if err != nil {
+			bad("vnet.rdr", "%w", err)
+			continue
+		}
+		s.VNetRdr = append(s.VNetRdr, r)
+	}
+	if len(s.VNetRdr) > 0 {
+		if to4, to6 := s.RdrTargets(); to4 == nil && to6 == nil {
+			bad("vnet.rdr", "vnet.rdr redirects to the jail's static address on eth0: give it one with vnet.addr")
+		}
 	}
 	s.DevfsRuleset = str("devfs_ruleset")
 	s.EnforceStatfs = str("enforce_statfs")

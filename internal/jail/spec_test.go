@@ -622,3 +622,16 @@ func TestNewSpecLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestNewSpecRdr: vnet.rdr targets the jail's static addresses on eth0,
+// and without one it is an error that says so.
+func TestNewSpecRdr(t *testing.T) {
+	s := mustSpec(t, `a { path = /jails/a; vnet; vnet.bridge = br0; vnet.addr = dhcp, 192.0.2.10/24, 2001:db8::10/64; vnet.rdr = "tcp 8080 80", "udp 53"; }`)
+	to4, to6 := s.RdrTargets()
+	if len(s.VNetRdr) != 2 || to4.String() != "192.0.2.10" || to6.String() != "2001:db8::10" {
+		t.Errorf("vnet.rdr %+v to %v, %v", s.VNetRdr, to4, to6)
+	}
+	src := `a { path = /jails/a; vnet; vnet.bridge = br0; vnet.addr = dhcp; vnet.rdr = "tcp 8080 80"; }`
+	_, err := specFor(t, src)
+	checkInvalid(t, src, err, "vnet.rdr redirects to the jail's static address on eth0")
+}

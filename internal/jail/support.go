@@ -161,6 +161,7 @@ var linuxSupport = map[string]Support{
 	"rctl.swapuse":       {Level: Native, How: "the jail's cgroup: memory.swap.max (v2), memory.memsw.limit_in_bytes (v1); needs rctl.memoryuse"},
 	"rctl.maxproc":       {Level: Native, How: "the jail's cgroup: pids.max"},
 	"rctl.pcpu":          {Level: Native, How: "the jail's cgroup: cpu.max (v2), cpu.cfs_quota_us (v1), over a 100 ms period"},
+	"vnet.rdr":           {Level: Native, How: "nftables tables of the jail's own (ip and ip6 vjail-NAME): dnat from the host's local addresses, removed with the jail"},
 	"vnet.bridge":        {Level: Native, How: "a veth pair per value, its jail end born in the jail as eth0, eth1, ...; its host end on the bridge"},
 	"vnet.addr":          {Level: Native, How: "addresses on the jail's epairs, static IPv6 ones usable at once (no duplicate address detection); slaac takes router advertisements, which other epairs ignore; dhcp runs vjail's DHCP client inside the jail"},
 	"vnet.defaultrouter": {Level: Native, How: "default routes in the jail's own routing table"},

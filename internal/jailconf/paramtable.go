@@ -138,6 +138,7 @@ var paramTable = []ParamInfo{
 	{Name: "vnet.bridge", Kind: KindList, Origin: Extension, Doc: "One epair per value, its host end on this bridge (created if missing); the jail sees eth0, eth1, ..."},
 	{Name: "vnet.addr", Kind: KindList, Origin: Extension, Doc: "Addresses inside the jail: ADDR/LEN (IPv4 or IPv6), slaac or dhcp, on eth0 or as ethN|VALUE"},
 	{Name: "vnet.defaultrouter", Kind: KindList, Origin: Extension, Doc: "Default routes inside the jail, one IPv4 and/or one IPv6 gateway"},
+	{Name: "vnet.rdr", Kind: KindList, Origin: Extension, Doc: "The jail's own port redirects, PROTO HOST-PORT [JAIL-PORT]: the host's port goes to the jail's static address on eth0 while the jail runs"},
 	{Name: "rctl.memoryuse", Kind: KindString, Origin: Extension, Doc: "Memory the jail's processes may use in all, as rctl(8)'s memoryuse:deny (512m, 2g); beyond it the kernel reclaims, then kills the biggest"},
 	{Name: "rctl.swapuse", Kind: KindString, Origin: Extension, Doc: "Swap the jail may use beyond rctl.memoryuse, as rctl(8)'s swapuse:deny"},
 	{Name: "rctl.maxproc", Kind: KindInt, Origin: Extension, Doc: "Processes (and threads) the jail may have at once, as rctl(8)'s maxproc:deny: fork fails beyond it"},

@@ -85,6 +85,8 @@ type Record struct {
 	// Interfaces are the host links moved into the jail (vnet.interface),
 	// to be handed back as they were.
 	Interfaces []Interface `json:"interfaces,omitempty"`
+	// Rdr is set when the jail has nftables tables of its own (vnet.rdr).
+	Rdr bool `json:"rdr,omitempty"`
 	// Epairs are the host ends of the jail's epairs.
 	Epairs []string `json:"epairs,omitempty"`
 	// Params are the jail's resolved parameters, as `config show --json`

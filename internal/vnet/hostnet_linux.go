@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/google/nftables"
+	"github.com/google/nftables/binaryutil"
 	"github.com/google/nftables/expr"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -344,4 +345,94 @@ func be16(v uint16) []byte {
 	b := make([]byte, 2)
 	binary.BigEndian.PutUint16(b, v)
 	return b
+}
+
+// AddJailRdr writes jail's redirects into tables of its own (JailTable),
+// replacing any a crash left, in one transaction: each port of the host's
+// own addresses goes to the jail's address of that family on its first
+// epair (to4, to6; nil skips the family). Forwarding is switched on, in
+// vjail's network namespace only, since the redirected traffic crosses the
+// host.
+func AddJailRdr(jail string, rdrs []JailRdr, to4, to6 net.IP) error {
+	c, err := nftables.New()
+	if err != nil {
+		return fmt.Errorf("nftables: %w", err)
+	}
+	if err := deleteJailTables(c, jail); err != nil {
+		return err
+	}
+	for _, fam := range families {
+		to := to4
+		if fam == nftables.TableFamilyIPv6 {
+			to = to6
+		}
+		if to == nil {
+			continue
+		}
+		t := c.AddTable(&nftables.Table{Family: fam, Name: JailTable(jail)})
+		pre := c.AddChain(&nftables.Chain{Name: "prerouting", Table: t, Type: nftables.ChainTypeNAT,
+			Hooknum: nftables.ChainHookPrerouting, Priority: nftables.ChainPriorityNATDest})
+		for _, r := range rdrs {
+			proto := byte(unix.IPPROTO_TCP)
+			if r.Proto == "udp" {
+				proto = unix.IPPROTO_UDP
+			}
+			c.AddRule(&nftables.Rule{Table: t, Chain: pre, Exprs: concat(
+				[]expr.Any{
+					// To one of the host's own addresses...
+					&expr.Fib{Register: 1, FlagDADDR: true, ResultADDRTYPE: true},
+					&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: binaryutil.NativeEndian.PutUint32(unix.RTN_LOCAL)},
+					// ...on that protocol and port.
+					&expr.Meta{Key: expr.MetaKeyL4PROTO, Register: 1},
+					&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{proto}},
+					&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseTransportHeader, Offset: 2, Len: 2},
+					&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: be16(r.HostPort)},
+				},
+				natTo(expr.NATTypeDestNAT, to, r.JailPort),
+			)})
+		}
+	}
+	fault.Point("vnet.rdr")
+	if err := c.Flush(); err != nil {
+		return fmt.Errorf("vnet.rdr: nftables table %s: %w", JailTable(jail), err)
+	}
+	if err := os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1"), 0); err != nil {
+		return fmt.Errorf("vnet.rdr: ip forwarding: %w", err)
+	}
+	if to6 != nil {
+		if err := os.WriteFile("/proc/sys/net/ipv6/conf/all/forwarding", []byte("1"), 0); err != nil {
+			return fmt.Errorf("vnet.rdr: ipv6 forwarding: %w", err)
+		}
+	}
+	return nil
+}
+
+// RemoveJailRdr removes jail's redirect tables; absent is success.
+func RemoveJailRdr(jail string) error {
+	c, err := nftables.New()
+	if err != nil {
+		return fmt.Errorf("nftables: %w", err)
+	}
+	if err := deleteJailTables(c, jail); err != nil {
+		return err
+	}
+	if err := c.Flush(); err != nil {
+		return fmt.Errorf("nftables: remove table %s: %w", JailTable(jail), err)
+	}
+	return nil
+}
+
+func deleteJailTables(c *nftables.Conn, jail string) error {
+	for _, fam := range families {
+		tables, err := c.ListTablesOfFamily(fam)
+		if err != nil {
+			return fmt.Errorf("nftables: %w", err)
+		}
+		for _, t := range tables {
+			if t.Name == JailTable(jail) {
+				c.DelTable(t)
+			}
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package vnet
 import (
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 )
 
@@ -87,4 +88,20 @@ func FuzzAddr(f *testing.F) {
 			t.Fatalf("ParseAddr(%q) = %+v: neither an address nor slaac nor dhcp", v, a)
 		}
 	})
+}
+
+func TestParseJailRdr(t *testing.T) {
+	for v, want := range map[string]JailRdr{
+		"tcp 8080 80": {"tcp", 8080, 80},
+		"udp 53":      {"udp", 53, 53},
+	} {
+		if got, err := ParseJailRdr(v); err != nil || got != want {
+			t.Errorf("ParseJailRdr(%q) = %+v, %v; want %+v", v, got, err, want)
+		}
+	}
+	for _, v := range []string{"", "tcp", "sctp 1 2", "tcp 0 80", "tcp 80 70000", "tcp 80 80 80", "tcp x"} {
+		if _, err := ParseJailRdr(v); err == nil || !strings.Contains(err.Error(), "PROTO HOST-PORT [JAIL-PORT]") {
+			t.Errorf("ParseJailRdr(%q) = %v, want a clear error", v, err)
+		}
+	}
 }
