@@ -65,7 +65,7 @@ type Spec struct {
 	VNetRouters []net.IP
 	// VNetRdr are vjail's vnet.rdr: host ports redirected to the jail.
 	VNetRdr []vnet.JailRdr
-	Params      *jailconf.Jail
+	Params  *jailconf.Jail
 	// Invalid is set on a Spec made for a jail whose configuration cannot
 	// run, so that the error shows when that jail is selected.
 	Invalid error
