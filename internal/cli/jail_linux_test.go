@@ -1105,6 +1105,45 @@ func TestVnetInterface(t *testing.T) {
 		t.Errorf("stop again: %v: %s", err, out)
 	}
 
+	// vjail vnet lends em2 to the running jail and takes it back, as
+	// ifconfig em2 vnet nic / -vnet nic would; stop hands it back too.
+	if out, err := inNS(t, ns, "ip", "link", "add", "em2", "type", "veth", "peer", "name", "lan2"); err != nil {
+		t.Fatalf("add em2: %v: %s", err, out)
+	}
+	if out, err := vjail("start", "nic"); err != nil {
+		t.Fatalf("start: %v: %s", err, out)
+	}
+	for _, c := range []struct {
+		args   []string
+		inJail bool
+		err    string
+	}{
+		{[]string{"vnet", "em2", "nic"}, true, ""},
+		{[]string{"vnet", "em2", "nic"}, true, "vnet em2 nic: em2 is lent to jail nic already"},
+		{[]string{"vnet", "-r", "em2", "nic"}, false, ""},
+		{[]string{"vnet", "-r", "em2", "nic"}, false, "vnet em2 nic: em2 was not lent to jail nic"},
+		{[]string{"vnet", "-r", "lo", "nic"}, false, "vnet lo nic: lo was not lent to jail nic"},
+		{[]string{"vnet", "nosuch0", "nic"}, false, "vnet nosuch0 nic: nosuch0: no such link on the host"},
+		{[]string{"vnet", "em2", "nosuchjail"}, false, "nosuchjail"},
+		{[]string{"vnet", "em2", "nic"}, true, ""},
+	} {
+		out, err := vjail(c.args...)
+		if (err != nil) != (c.err != "") || !strings.Contains(out, c.err) {
+			t.Errorf("vjail %s: %v: %q, want %q", strings.Join(c.args, " "), err, out, c.err)
+		}
+		inJail, _ := vjail("exec", "nic", "ip", "-o", "link")
+		onHost, _ := inNS(t, ns, "ip", "-o", "link")
+		if strings.Contains(inJail, "em2") != c.inJail || strings.Contains(onHost, "em2@") == c.inJail {
+			t.Errorf("after vjail %s: em2 in the jail = %v, want %v", strings.Join(c.args, " "), strings.Contains(inJail, "em2"), c.inJail)
+		}
+	}
+	if out, err := vjail("stop", "nic"); err != nil {
+		t.Fatalf("stop: %v: %s", err, out)
+	}
+	if out, _ := inNS(t, ns, "ip", "-o", "link", "show", "em2"); !strings.Contains(out, "em2") {
+		t.Errorf("em2 after stop: %q, want it back on the host", out)
+	}
+
 	// A kill -9 of the jail's init: its network namespace, which vjail
 	// holds while it lends em1, keeps the virtual link until the next
 	// command hands it back.

@@ -103,7 +103,7 @@ Jails are described in jail.conf(5), FreeBSD's own language.`,
 	pf.StringVar(&e.networksFile, "networks", "", "host networks `FILE` (default /etc/vjail/networks.conf)")
 	pf.StringVar(&e.stateDir, "state-dir", "", "`DIR` where vjail keeps running jails' records and sockets (default $VJAIL_STATE_DIR or /run/vjail)")
 	root.AddCommand(newConfigCmd(e), newVersionCmd(e), newStartCmd(e), newStopCmd(e), newRestartCmd(e),
-		newExecCmd(e), newConsoleCmd(e), newListCmd(e), newCreateCmd(e), newDestroyCmd(e), newEnableCmd(e), newDisableCmd(e), newServiceCmd(e))
+		newExecCmd(e), newConsoleCmd(e), newListCmd(e), newVnetCmd(e), newCreateCmd(e), newDestroyCmd(e), newEnableCmd(e), newDisableCmd(e), newServiceCmd(e))
 	root.AddCommand(platformCommands(e)...)
 	root.AddCommand(newManCmd(e, root))
 	return root

@@ -54,6 +54,12 @@ type Backend interface {
 	Destroy(ctx context.Context, rec *state.Record) error
 	// Addresses lists the jail's network addresses, for `vjail list`.
 	Addresses(rec *state.Record) []string
+	// Lend moves host link ifname into the running jail, as vnet.interface
+	// does at creation, recording it in rec (stored with save before it
+	// moves) so that stop hands it back.
+	Lend(rec *state.Record, ifname string, save func() error) error
+	// Reclaim hands lent link ifname back to the host and forgets it.
+	Reclaim(rec *state.Record, ifname string, save func() error) error
 	// ReturnInterfaces hands the host links lent to the jail back to the
 	// host, under their own names and up if they were.
 	ReturnInterfaces(rec *state.Record) error

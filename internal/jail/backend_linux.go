@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -294,13 +295,57 @@ func (b *linuxBackend) jailNetNS(rec *state.Record) (netns.NsHandle, error) {
 	return netns.None(), unix.ESRCH
 }
 
+func (b *linuxBackend) Lend(rec *state.Record, ifname string, save func() error) error {
+	for _, ifc := range rec.Interfaces {
+		if ifc.Name == ifname {
+			return fmt.Errorf("%s is lent to jail %s already", ifname, rec.Name)
+		}
+	}
+	link, err := netlink.LinkByName(ifname)
+	if err != nil {
+		return fmt.Errorf("%s: no such link on the host (or it is lent to a jail already): %w", ifname, err)
+	}
+	if rec.NetNS == "" {
+		if err := b.holdNetNS(rec, rec.InitPID, save); err != nil {
+			return err
+		}
+	}
+	up := link.Attrs().Flags&net.FlagUp != 0
+	rec.Interfaces = append(rec.Interfaces, state.Interface{Name: ifname, Up: up})
+	if err := save(); err != nil {
+		return err
+	}
+	if err := netlink.LinkSetNsPid(link, rec.InitPID); err != nil {
+		rec.Interfaces = rec.Interfaces[:len(rec.Interfaces)-1]
+		save()
+		return fmt.Errorf("%s: move into jail %s: %w", ifname, rec.Name, err)
+	}
+	return nil
+}
+
+func (b *linuxBackend) Reclaim(rec *state.Record, ifname string, save func() error) error {
+	i := slices.IndexFunc(rec.Interfaces, func(ifc state.Interface) bool { return ifc.Name == ifname })
+	if i < 0 {
+		return fmt.Errorf("%s was not lent to jail %s (vjail vnet %s %s lends it)", ifname, rec.Name, ifname, rec.Name)
+	}
+	if err := b.returnInterfaces(rec, rec.Interfaces[i:i+1]); err != nil {
+		return err
+	}
+	rec.Interfaces = slices.Delete(rec.Interfaces, i, i+1)
+	return save()
+}
+
 // ReturnInterfaces moves each lent link from the jail's network namespace
 // back into vjail's own, explicitly: left to the kernel, a physical NIC
 // would come back only once the namespace is torn down (and to the
 // machine's first namespace, not necessarily vjail's), and a virtual one
 // would be destroyed with it.
 func (b *linuxBackend) ReturnInterfaces(rec *state.Record) error {
-	if len(rec.Interfaces) == 0 {
+	return b.returnInterfaces(rec, rec.Interfaces)
+}
+
+func (b *linuxBackend) returnInterfaces(rec *state.Record, lent []state.Interface) error {
+	if len(lent) == 0 {
 		return nil
 	}
 	jailNS, err := b.jailNetNS(rec)
@@ -322,7 +367,7 @@ func (b *linuxBackend) ReturnInterfaces(rec *state.Record) error {
 	}
 	defer h.Close()
 	var errs []error
-	for _, ifc := range rec.Interfaces {
+	for _, ifc := range lent {
 		link, err := h.LinkByName(ifc.Name)
 		if err != nil {
 			if _, onHost := netlink.LinkByName(ifc.Name); onHost == nil {

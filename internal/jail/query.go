@@ -88,6 +88,43 @@ func (m *Manager) Running(ctx context.Context, name string) (*state.Record, erro
 	return r, nil
 }
 
+// Lend moves host link ifname into running jail name, as `ifconfig
+// IFACE vnet JAIL` does; stop hands it back.
+func (m *Manager) Lend(ctx context.Context, name, ifname string) error {
+	return m.withRunning(ctx, name, func(rec *state.Record) error {
+		if !rec.VNet {
+			return fmt.Errorf("jail %s has no network stack of its own: lending a link needs vnet", name)
+		}
+		return m.Backend.Lend(rec, ifname, func() error { return m.State.Write(rec) })
+	})
+}
+
+// Reclaim hands link ifname, lent to running jail name, back to the
+// host, as `ifconfig IFACE -vnet JAIL` does.
+func (m *Manager) Reclaim(ctx context.Context, name, ifname string) error {
+	return m.withRunning(ctx, name, func(rec *state.Record) error {
+		return m.Backend.Reclaim(rec, ifname, func() error { return m.State.Write(rec) })
+	})
+}
+
+// withRunning runs f on the record of running jail name, under its lock.
+func (m *Manager) withRunning(ctx context.Context, name string, f func(*state.Record) error) error {
+	rec, err := m.Running(ctx, name)
+	if err != nil {
+		return err
+	}
+	lock, err := m.State.Lock(rec.Name)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	// Read again under the lock: a stop may have come in between.
+	if rec, err = m.Running(ctx, rec.Name); err != nil {
+		return err
+	}
+	return f(rec)
+}
+
 // Exec runs a command in a running jail (jexec) and returns its status.
 func (m *Manager) Exec(ctx context.Context, name string, r RunRequest) (int, error) {
 	rec, err := m.Running(ctx, name)

@@ -71,8 +71,8 @@ func ParseNetworks(cfg *jailconf.Config) ([]*Network, error) {
 	var out []*Network
 	for _, j := range jails {
 		n := &Network{Name: j.Name, Pos: j.Pos.String()}
-		if len(n.Name) > 15 {
-			errs = append(errs, fmt.Errorf("%s: network %q: a bridge name has at most 15 bytes", j.Pos, n.Name))
+		if err := checkIfName(n.Name); err != nil {
+			errs = append(errs, fmt.Errorf("%s: network %q: %w", j.Pos, n.Name, err))
 		}
 		for _, p := range j.Params {
 			if p.Implicit {
@@ -132,6 +132,19 @@ func ParseNetworks(cfg *jailconf.Config) ([]*Network, error) {
 		out = append(out, n)
 	}
 	return out, errors.Join(errs...)
+}
+
+// checkIfName checks a bridge's name as the kernel will (dev_valid_name).
+func checkIfName(name string) error {
+	switch {
+	case name == "" || name == "." || name == "..":
+		return fmt.Errorf("the block's name is the bridge's, and %q cannot name a link", name)
+	case len(name) > 15:
+		return fmt.Errorf("a bridge name has at most 15 bytes")
+	case strings.ContainsAny(name, "/: \t\n") || strings.ContainsFunc(name, func(r rune) bool { return r < ' ' || r == 0x7f }):
+		return fmt.Errorf("a bridge name has no '/', ':', blanks or control characters")
+	}
+	return nil
 }
 
 // parseRdr reads "PROTO PORT ADDR:PORT" (tcp or udp; an IPv6 address in
