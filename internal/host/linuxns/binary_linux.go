@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -23,6 +24,25 @@ import (
 // mem or exe (the init holds the jail's control socket). A binary that
 // others cannot read already is used as it is. Older copies are removed.
 func ProtectedBinary(dir string) (string, error) {
+	protected.Lock()
+	defer protected.Unlock()
+	if p, ok := protected.paths[dir]; ok {
+		return p, nil
+	}
+	p, err := protectedBinary(dir)
+	if err == nil {
+		protected.paths[dir] = p
+	}
+	return p, err
+}
+
+// protected caches ProtectedBinary's answer: jails start in parallel.
+var protected = struct {
+	sync.Mutex
+	paths map[string]string
+}{paths: map[string]string{}}
+
+func protectedBinary(dir string) (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", err
@@ -48,8 +68,14 @@ func ProtectedBinary(dir string) (string, error) {
 		return "", err
 	}
 	defer src.Close()
+	// No fork while the copy is open for writing: a child would inherit
+	// that descriptor until its exec, and executing the copy meanwhile
+	// fails with ETXTBSY (hostCommands and other jails' spawns fork in
+	// parallel with this).
+	syscall.ForkLock.Lock()
 	tmp, err := os.CreateTemp(dir, name+".tmp*")
 	if err != nil {
+		syscall.ForkLock.Unlock()
 		return "", err
 	}
 	defer os.Remove(tmp.Name())
@@ -60,6 +86,7 @@ func ProtectedBinary(dir string) (string, error) {
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
+	syscall.ForkLock.Unlock()
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)
 	}
