@@ -40,7 +40,7 @@ Jails join a network with vnet.bridge. vjail start applies the networks too.`,
 			if err != nil {
 				return err
 			}
-			return vnet.Up(nets)
+			return vnet.Up(nets, true)
 		},
 	}
 	down := &cobra.Command{
@@ -115,5 +115,5 @@ func (e *env) applyNetworks() error {
 	if err != nil || len(nets) == 0 {
 		return err
 	}
-	return vnet.Up(nets)
+	return vnet.Up(nets, false)
 }

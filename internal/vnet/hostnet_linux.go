@@ -1,6 +1,7 @@
 package vnet
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -30,7 +31,10 @@ const tableName = "vjail"
 // and its member NICs; with NAT, IPv4 forwarding is on and vjail's
 // nftables table holds exactly the networks' masquerade, rdr and binat
 // rules (each binat outside address is also put on the uplink).
-func Up(nets []*Network) error {
+//
+// With rewrite false (each start), rules that carry the networks'
+// fingerprint are left as they are; `vjail net up` rewrites them.
+func Up(nets []*Network, rewrite bool) error {
 	nat := false
 	for _, n := range nets {
 		br, err := ensureBridge(n.Name)
@@ -92,6 +96,11 @@ func Up(nets []*Network) error {
 	}
 	if err := forwardIPv6(nets); err != nil {
 		return err
+	}
+	// Every start applies the networks: rewriting unchanged rules would
+	// cost it several milliseconds of nftables transactions.
+	if current, err := rulesCurrent(nets); err == nil && current && !rewrite {
+		return nil
 	}
 	return writeRules(nets)
 }
@@ -219,6 +228,47 @@ func removeTable() error {
 	return nil
 }
 
+// rulesFingerprint names what writeRules writes for nets: an empty chain
+// of that name in each of vjail's tables says they hold exactly those
+// rules. A change of networks.conf changes it; a table removed or flushed
+// by hand loses it.
+func rulesFingerprint(nets []*Network) string {
+	h := sha256.New()
+	for _, n := range nets {
+		if n.NAT == "" {
+			continue
+		}
+		fmt.Fprintf(h, "%s\x00%s\x00%v\x00%v\x00", n.Name, n.NAT, n.Rdr, n.BiNAT)
+		for _, a := range n.addrs {
+			fmt.Fprintf(h, "%s\x00", a)
+		}
+	}
+	return fmt.Sprintf("fp-%x", h.Sum(nil)[:8])
+}
+
+// rulesCurrent reports whether both of vjail's tables carry nets'
+// fingerprint.
+func rulesCurrent(nets []*Network) (bool, error) {
+	c, err := nftables.New()
+	if err != nil {
+		return false, err
+	}
+	fp := rulesFingerprint(nets)
+	found := 0
+	for _, fam := range families {
+		chains, err := c.ListChainsOfTableFamily(fam)
+		if err != nil {
+			return false, err
+		}
+		for _, ch := range chains {
+			if ch.Table.Name == tableName && ch.Name == fp {
+				found++
+			}
+		}
+	}
+	return found == len(families), nil
+}
+
 // writeRules replaces vjail's tables (ip and ip6) in one transaction: no
 // moment without NAT, even if vjail is killed half-way. Their chains hook
 // dstnat (rdr, binat in) and srcnat (binat out, then masquerade of each
@@ -238,6 +288,7 @@ func writeRules(nets []*Network) error {
 			Hooknum: nftables.ChainHookPrerouting, Priority: nftables.ChainPriorityNATDest})
 		post := c.AddChain(&nftables.Chain{Name: "postrouting", Table: t, Type: nftables.ChainTypeNAT,
 			Hooknum: nftables.ChainHookPostrouting, Priority: nftables.ChainPriorityNATSource})
+		c.AddChain(&nftables.Chain{Name: rulesFingerprint(nets), Table: t})
 		for _, n := range nets {
 			if n.NAT == "" {
 				continue
