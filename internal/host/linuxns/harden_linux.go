@@ -25,20 +25,11 @@ var (
 // vnet jail /proc/sys/net stays writable: the jail's root tunes its own
 // network stack there, and nothing else.
 func hardenProc(root *os.File, target string, vnet bool) error {
-	proc, err := pathrs.OpenatInRoot(root, target)
+	proc, err := openMounted(root, target, unix.PROC_SUPER_MAGIC, "procfs", procMasked)
 	if err != nil {
 		return err
 	}
 	defer proc.Close()
-	var st unix.Statfs_t
-	if err := unix.Fstatfs(int(proc.Fd()), &st); err != nil || st.Type != unix.PROC_SUPER_MAGIC {
-		return fmt.Errorf("%s is not the procfs just mounted there", target)
-	}
-	for _, name := range procMasked {
-		if err := mask(proc, name); err != nil {
-			return fmt.Errorf("mask %s/%s: %w", target, name, err)
-		}
-	}
 	for _, name := range procReadOnly {
 		if err := setReadOnly(proc, name, true); err != nil {
 			return fmt.Errorf("make %s/%s read-only: %w", target, name, err)
@@ -56,20 +47,11 @@ func hardenProc(root *os.File, target string, vnet bool) error {
 // read-only sysfs just mounted at target, and mounts the jail's cgroup
 // tree, scoped by its cgroup namespace and read-only, at fs/cgroup.
 func hardenSys(root *os.File, target string) error {
-	sys, err := pathrs.OpenatInRoot(root, target)
+	sys, err := openMounted(root, target, unix.SYSFS_MAGIC, "sysfs", sysMasked)
 	if err != nil {
 		return err
 	}
 	defer sys.Close()
-	var st unix.Statfs_t
-	if err := unix.Fstatfs(int(sys.Fd()), &st); err != nil || st.Type != unix.SYSFS_MAGIC {
-		return fmt.Errorf("%s is not the sysfs just mounted there", target)
-	}
-	for _, name := range sysMasked {
-		if err := mask(sys, name); err != nil {
-			return fmt.Errorf("mask %s/%s: %w", target, name, err)
-		}
-	}
 	cg, err := openBeneath(sys, "fs/cgroup")
 	if errors.Is(err, unix.ENOENT) {
 		return nil
@@ -84,6 +66,28 @@ func hardenSys(root *os.File, target string) error {
 		return fmt.Errorf("cgroup2 on %s/fs/cgroup: %w", target, err)
 	}
 	return nil
+}
+
+// openMounted opens the file system just mounted at target in the jail's
+// root, checks by its magic number that it is the one mounted (name), and
+// masks the entries of masked in it.
+func openMounted(root *os.File, target string, magic int64, name string, masked []string) (*os.File, error) {
+	dir, err := pathrs.OpenatInRoot(root, target)
+	if err != nil {
+		return nil, err
+	}
+	var st unix.Statfs_t
+	if err := unix.Fstatfs(int(dir.Fd()), &st); err != nil || st.Type != magic {
+		dir.Close()
+		return nil, fmt.Errorf("%s is not the %s just mounted there", target, name)
+	}
+	for _, m := range masked {
+		if err := mask(dir, m); err != nil {
+			dir.Close()
+			return nil, fmt.Errorf("mask %s/%s: %w", target, m, err)
+		}
+	}
+	return dir, nil
 }
 
 // openBeneath opens name under dir as an O_PATH handle, refusing any
