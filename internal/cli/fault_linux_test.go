@@ -300,3 +300,34 @@ func TestRandomCycles(t *testing.T) {
 		t.Errorf("after 1,000 cycles the machine differs (-before +after):\n%s", cmp.Diff(before, after))
 	}
 }
+
+// TestExecDuringStart: exec.poststart may run vjail exec in the jail it
+// belongs to, as jexec works during jail(8)'s creation; after a start
+// killed half-way, exec says so and the next start finishes the job.
+func TestExecDuringStart(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("half")
+	bin := staticBinary(t)
+	w.writeConf(fmt.Sprintf(`half { path = %q; persist;
+	exec.poststart = "%s --state-dir %s -f %s exec half /bin/echo from poststart"; }
+`, root, bin, w.state, w.conf))
+	if code, out := w.run(bin, "start", "half"); code != 0 || !strings.Contains(out, "from poststart\nhalf: created\n") {
+		t.Errorf("start = %d: %q", code, out)
+	}
+	w.run(bin, "stop", "half")
+
+	cmd := exec.Command(bin, "--state-dir", w.state, "-f", w.conf, "start", "half")
+	cmd.Env = append(os.Environ(), "VJAIL_FAULT=start.exec-created")
+	if err := cmd.Run(); !killed(err) {
+		t.Fatalf("start with VJAIL_FAULT was not killed: %v", err)
+	}
+	if code, out := w.run(bin, "exec", "half", "/bin/true"); code == 0 || !strings.Contains(out, "its start was interrupted; `vjail start half` finishes it off") {
+		t.Errorf("exec after a killed start = %d: %q", code, out)
+	}
+	if code, out := w.run(bin, "start", "half"); code != 0 {
+		t.Errorf("start after a killed start = %d: %q", code, out)
+	}
+	if code, out := w.run(bin, "exec", "half", "/bin/echo", "ok"); code != 0 || out != "ok\n" {
+		t.Errorf("exec after the start finished = %d: %q", code, out)
+	}
+}

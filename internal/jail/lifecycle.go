@@ -541,8 +541,9 @@ func (m *Manager) boot(ctx context.Context, s *Spec, rec *state.Record) error {
 // shutdown ends a jail that booted its own init, as the init itself
 // would shut a machine down: exec.stop when set (the userland's own
 // command, "/sbin/telinit 0" for sysvinit, "/sbin/poweroff" for busybox),
-// else the backend's request to halt (SIGPWR to the init on Linux). Then it waits up to stop.timeout for the init to end;
-// Destroy kills what is left.
+// else the backend's request to halt (SIGPWR to the init on Linux). Then
+// it waits up to stop.timeout for the init to end; Destroy kills what is
+// left.
 func (m *Manager) shutdown(ctx context.Context, s *Spec, rec *state.Record) error {
 	var err error
 	if len(s.Stop) > 0 {

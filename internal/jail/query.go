@@ -82,6 +82,21 @@ func (m *Manager) Running(ctx context.Context, name string) (*state.Record, erro
 		m.clearIfIdle(ctx, r.Name)
 		return nil, fmt.Errorf("jail %s: %w", name, state.ErrNotFound)
 	}
+	if r.Phase == state.Creating {
+		// A start under way (its vjail holds the jail's lock) has made
+		// the jail: its exec.created and exec.poststart may exec in it,
+		// as jexec can during jail(8)'s. With the lock free, the record
+		// is what a killed start left.
+		l, free, err := m.State.TryLock(r.Name)
+		if err != nil {
+			return nil, err
+		}
+		if !free {
+			return r, nil
+		}
+		l.Unlock()
+		return nil, fmt.Errorf("jail %s: its start was interrupted; `vjail start %s` finishes it off and starts it again", name, r.Name)
+	}
 	if r.Phase != state.Running {
 		return nil, fmt.Errorf("jail %s: %s", name, r.Phase)
 	}
