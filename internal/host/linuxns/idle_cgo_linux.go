@@ -99,8 +99,8 @@ __attribute__((constructor)) static void vjail_idle(int argc, char **argv, char 
 		}
 	}
 	// Not dumpable: the jail's other users cannot ptrace the init or reach
-	// its descriptors through /proc/1/fd (the jail's root still can: see
-	// the note in init_linux.go).
+	// its descriptors through /proc/1/fd (the jail's root cannot either,
+	// since it may not read the binary this runs from: ProtectedBinary).
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_NAME, "vjail-init", 0, 0, 0);
 	char *serve_argv[] = {"vjail-init", "__vjail_serve", NULL};

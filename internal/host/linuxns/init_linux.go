@@ -54,9 +54,9 @@ func InitMain() int {
 	// The control socket must never reach a command the init starts: with
 	// it, a process in the jail could ask the init for anything. Not
 	// dumpable keeps the jail's other users from ptrace and /proc/1/fd;
-	// the jail's root, whose user namespace the init shares, is not kept
-	// out that way (see the security issue: the init belongs in a parent
-	// user namespace).
+	// the jail's root, whose user namespace the init shares, is kept out
+	// because the init runs from a binary it may not read (see
+	// ProtectedBinary).
 	unix.CloseOnExec(fdListen)
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
 	// Whatever else vjail's caller left open is not the jail's business.
