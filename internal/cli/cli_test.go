@@ -79,6 +79,10 @@ func TestConfigCheckRunProblems(t *testing.T) {
 	if code, out, _ := run(t, "", "config", "show", "-f", conf); code != 0 || !strings.Contains(out, "rctl.memoryuse") {
 		t.Errorf("config show = %d: %q", code, out)
 	}
+	boot := writeConf(t, "b {\n\tpath = /jails/b;\n\texec.start = \"/sbin/init\";\n}\n")
+	if code, _, errOut := run(t, "", "config", "check", "-f", boot); code != 0 || errOut != boot+`:3:2: warning: jail "b": exec.start boots the jail's own init, which wants /dev/null and a console: add mount.devfs`+"\n" {
+		t.Errorf("config check of a boot jail without devfs = %d: %q", code, errOut)
+	}
 }
 
 func TestConfigCheckStrict(t *testing.T) {

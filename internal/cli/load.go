@@ -28,13 +28,20 @@ func (l *loaded) runDiags() jailconf.Diags {
 		if j.Failed {
 			continue
 		}
-		_, err := jail.NewSpec(j)
+		s, err := jail.NewSpec(j)
 		for _, pe := range jail.Problems(err) {
 			pos := j.Pos
 			if p, ok := j.Param(pe.Param); ok && pe.Param != "" {
 				pos = p.Pos
 			}
 			diags = append(diags, &jailconf.Diag{Pos: pos, Jail: j.Name, Severity: jailconf.SevError, Msg: pe.Error()})
+		}
+		if s != nil && s.Boot && !s.MountDevfs {
+			// An init expects /dev/null and /dev/console: without a
+			// /dev of its own it may not get far.
+			p, _ := j.Param("exec.start")
+			diags = append(diags, &jailconf.Diag{Pos: p.Pos, Jail: j.Name, Severity: jailconf.SevWarning,
+				Msg: "exec.start boots the jail's own init, which wants /dev/null and a console: add mount.devfs"})
 		}
 	}
 	return diags
