@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -22,12 +23,16 @@ import (
 // that is privileged over the file (the host's), so that root in the
 // jail's user namespace can neither ptrace it nor open its /proc/PID/fd,
 // mem or exe (the init holds the jail's control socket). A binary that
-// others cannot read already is used as it is. Older copies are removed.
+// others cannot read already is used as it is. Copies of other binaries
+// are removed once an hour old; a copy gone from under a running vjail is
+// made again.
 func ProtectedBinary(dir string) (string, error) {
 	protected.Lock()
 	defer protected.Unlock()
 	if p, ok := protected.paths[dir]; ok {
-		return p, nil
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
 	}
 	p, err := protectedBinary(dir)
 	if err == nil {
@@ -93,10 +98,12 @@ func protectedBinary(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("protected copy of the vjail binary in %s: %w", dir, err)
 	}
-	// Jails running from an older copy keep its inode open.
+	// Jails running from an older copy keep its inode open. Copies
+	// touched in the last hour may belong to another vjail binary still
+	// at work (an upgrade under way; tests): they stay.
 	old, _ := filepath.Glob(filepath.Join(dir, "vjail-*"))
 	for _, o := range old {
-		if o != path && !strings.Contains(filepath.Base(o), ".tmp") {
+		if st, err := os.Stat(o); err == nil && o != path && !strings.Contains(filepath.Base(o), ".tmp") && time.Since(st.ModTime()) > time.Hour {
 			os.Remove(o)
 		}
 	}
