@@ -52,11 +52,8 @@ func hardenSys(root *os.File, target string) error {
 		return err
 	}
 	defer sys.Close()
-	cg, err := openBeneath(sys, "fs/cgroup")
-	if errors.Is(err, unix.ENOENT) {
-		return nil
-	}
-	if err != nil {
+	cg, ok, err := openIfThere(sys, "fs/cgroup")
+	if !ok {
 		return err
 	}
 	defer unix.Close(cg)
@@ -99,14 +96,21 @@ func openBeneath(dir *os.File, name string) (int, error) {
 	})
 }
 
+// openIfThere is openBeneath for a name this kernel may lack: ok is false
+// (with a nil error) when it is absent, and there is nothing to do.
+func openIfThere(dir *os.File, name string) (fd int, ok bool, err error) {
+	fd, err = openBeneath(dir, name)
+	if errors.Is(err, unix.ENOENT) {
+		return -1, false, nil
+	}
+	return fd, err == nil, err
+}
+
 // mask hides name under dir: /dev/null over a file, an empty read-only
 // tmpfs over a directory. A name this kernel lacks is nothing to hide.
 func mask(dir *os.File, name string) error {
-	fd, err := openBeneath(dir, name)
-	if errors.Is(err, unix.ENOENT) {
-		return nil
-	}
-	if err != nil {
+	fd, ok, err := openIfThere(dir, name)
+	if !ok {
 		return err
 	}
 	defer unix.Close(fd)
@@ -126,11 +130,8 @@ func mask(dir *os.File, name string) error {
 // of name over itself, through a detached clone, so that each step acts
 // on the handle it holds and never on a path that could change meanwhile.
 func setReadOnly(dir *os.File, name string, readOnly bool) error {
-	fd, err := openBeneath(dir, name)
-	if errors.Is(err, unix.ENOENT) {
-		return nil
-	}
-	if err != nil {
+	fd, ok, err := openIfThere(dir, name)
+	if !ok {
 		return err
 	}
 	defer unix.Close(fd)
