@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vjail/vjail/internal/fault"
 	"github.com/vjail/vjail/internal/host/linuxns"
 )
 
@@ -57,6 +58,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 1 && args[0] == linuxns.FloorArg {
 		return linuxns.FloorMain(args[1:])
 	}
+	fault.Time("cli.main")
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := newRoot(e)
 	root.SetArgs(args)

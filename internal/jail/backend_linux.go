@@ -155,10 +155,15 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 		Name: s.Name, Path: s.Path, Hostname: s.Hostname, Domain: s.Domain,
 		VNet: s.VNet, Persist: s.Persist, Mounts: mounts,
 	}
-	cfg.DropCaps, cfg.DenySyscalls = restrictions(s)
+	var deny []string
+	cfg.DropCaps, deny = restrictions(s)
+	allowNamespaces := false
 	if p, ok := s.Params.Param("children.max"); ok && len(p.Values) == 1 {
 		n, err := strconv.Atoi(p.Values[0])
-		cfg.AllowNamespaces = err == nil && n > 0
+		allowNamespaces = err == nil && n > 0
+	}
+	if cfg.Seccomp, err = linuxns.JailFilters(deny, allowNamespaces); err != nil {
+		return err
 	}
 	for _, a := range s.VNetAddrs {
 		if a.DHCP {

@@ -18,7 +18,7 @@ import (
 
 	"github.com/containerd/console"
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
-	"github.com/vishvananda/netlink"
+	"github.com/vjail/vjail/internal/fault"
 	"golang.org/x/sys/unix"
 )
 
@@ -34,22 +34,9 @@ const (
 // `vjail __vjail_init`, as PID 1 of fresh user, mount, pid, uts, ipc and
 // cgroup (and, for vnet, network) namespaces. It returns only on failure.
 func InitMain() int {
-	// The init keeps little memory: one OS thread for Go's work, a small
-	// heap target. It spends its life asleep in epoll and wait4.
-	runtime.GOMAXPROCS(1)
-	debug.SetGCPercent(20)
+	fault.Time("init.main")
 	// What ps(1) in the jail shows for PID 1.
 	unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&[]byte("vjail-init\x00")[0])), 0, 0, 0)
-	// The kernel delivers a signal from inside the jail to its init only if
-	// the init handles it, and Go's default handlers would end it on
-	// SIGTERM. Catch and drop them; not SIG_IGN, which every command the
-	// init starts would inherit.
-	drop := make(chan os.Signal, 8)
-	signal.Notify(drop, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGQUIT, unix.SIGTSTP, unix.SIGTTIN, unix.SIGTTOU, unix.SIGUSR2)
-	go func() {
-		for range drop {
-		}
-	}()
 
 	// The control socket must never reach a command the init starts: with
 	// it, a process in the jail could ask the init for anything. Not
@@ -67,6 +54,7 @@ func InitMain() int {
 	// read it: an O_PATH handle is enough to execute it).
 	exe := fdExe
 	cfg, err := readConfig()
+	fault.Time("init.config")
 	if err == nil {
 		err = setupJail(cfg, parent)
 	}
@@ -74,6 +62,7 @@ func InitMain() int {
 		parent.Write([]byte("error: " + err.Error()))
 		return 1
 	}
+	fault.Time("init.pivoted")
 	// lnFile keeps fd 5 itself open (an unreferenced *os.File would be
 	// closed by its finalizer): the idle init inherits it.
 	lnFile := os.NewFile(fdListen, "control")
@@ -84,13 +73,20 @@ func InitMain() int {
 	}
 	in := newInit(cfg)
 	in.exe, in.ln, in.lnFile, in.static = exe, ln.(*net.UnixListener), lnFile, cfg.Static
-	in.holdOnSignal()
+	in.handleSignals()
 	if err := in.startSpawner(); err != nil {
 		parent.Write([]byte("error: " + err.Error()))
 		return 1
 	}
+	fault.Time("init.ready")
 	parent.Write([]byte("ok"))
 	parent.Close()
+	// The init keeps little memory from now on: one OS thread for Go's
+	// work, a small heap target. It spends its life asleep in epoll and
+	// wait4. (Both only now: with one P, every handoff between the
+	// runtime's threads while it sets up cost the start time.)
+	runtime.GOMAXPROCS(1)
+	debug.SetGCPercent(20)
 	go in.reap()
 	in.serve(in.ln)
 	// serve returns only when the init goes idle; wait for that.
@@ -146,15 +142,23 @@ func ServeMain(args []string) int {
 // while its services stop, as jail(8) keeps a jail during exec.start.
 const HoldSignal = unix.SIGUSR1
 
-// holdOnSignal sets persist when HoldSignal comes.
-func (in *jailInit) holdOnSignal() {
-	c := make(chan os.Signal, 1)
-	signal.Notify(c, HoldSignal)
+// handleSignals sets persist when HoldSignal comes and drops what would
+// end the init.
+func (in *jailInit) handleSignals() {
+	// The kernel delivers a signal from inside the jail to its init only
+	// if the init handles it, and Go's default handlers would end it on
+	// SIGTERM. Catch and drop those; not SIG_IGN, which every command the
+	// init starts would inherit. One channel for all: each first use of
+	// signal.Notify costs the init's start time.
+	c := make(chan os.Signal, 8)
+	signal.Notify(c, HoldSignal, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGQUIT, unix.SIGTSTP, unix.SIGTTIN, unix.SIGTTOU, unix.SIGUSR2)
 	go func() {
-		for range c {
-			in.mu.Lock()
-			in.cfg.Persist = true
-			in.mu.Unlock()
+		for sig := range c {
+			if sig == HoldSignal {
+				in.mu.Lock()
+				in.cfg.Persist = true
+				in.mu.Unlock()
+			}
 		}
 	}()
 }
@@ -287,11 +291,7 @@ func setupJail(cfg *InitConfig, parent *os.File) error {
 		}
 	}
 	if cfg.VNet {
-		lo, err := netlink.LinkByName("lo")
-		if err == nil {
-			err = netlink.LinkSetUp(lo)
-		}
-		if err != nil {
+		if err := loopbackUp(); err != nil {
 			return fmt.Errorf("bring lo up: %w", err)
 		}
 	}
@@ -308,6 +308,26 @@ func setupJail(cfg *InitConfig, parent *os.File) error {
 		return fmt.Errorf("detach the host's root: %w", err)
 	}
 	return unix.Chdir("/")
+}
+
+// loopbackUp brings up lo, the only link of a new network namespace, by
+// the ioctl ifconfig(8) uses: a tenth of what a netlink socket costs the
+// init's start.
+func loopbackUp() error {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq("lo")
+	if err != nil {
+		return err
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		return err
+	}
+	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+	return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
 }
 
 // mountInside performs one mount with its target resolved inside root.
@@ -530,7 +550,7 @@ func (in *jailInit) startSpawner() error {
 				return
 			}
 		}
-		if err := loadJailFilter(in.cfg); err != nil {
+		if err := loadFilters(in.cfg.Seccomp); err != nil {
 			ready <- err
 			return
 		}
@@ -788,6 +808,7 @@ func newConsole() (master, slave int, err error) {
 }
 
 func (in *jailInit) exec(conn *net.UnixConn, req *Request, fds []int) {
+	fault.Time("init.exec")
 	u, err := lookupUser(req)
 	if err != nil {
 		reply(conn, Response{Error: err.Error()}, -1)
@@ -848,6 +869,7 @@ func (in *jailInit) exec(conn *net.UnixConn, req *Request, fds []int) {
 	done := make(chan spawnResult)
 	in.spawn <- spawnJob{path: path, argv: req.Argv, attr: &syscall.ProcAttr{Dir: dir, Env: env, Files: files, Sys: sys}, done: done}
 	res := <-done
+	fault.Time("init.forked")
 	if res.err != nil {
 		reply(conn, Response{Error: fmt.Sprintf("exec %s: %v", req.Argv[0], res.err)}, -1)
 		return
@@ -862,6 +884,7 @@ func (in *jailInit) exec(conn *net.UnixConn, req *Request, fds []int) {
 		return
 	}
 	ws := <-res.wait
+	fault.Time("init.exited")
 	code := ws.ExitStatus()
 	if ws.Signaled() {
 		code = 128 + int(ws.Signal())

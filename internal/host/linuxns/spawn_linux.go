@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vjail/vjail/internal/fault"
 	"golang.org/x/sys/unix"
 )
 
@@ -102,9 +103,8 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	s.Config.Static = staticBinary(bin)
 	cmd := exec.Command(fmt.Sprintf("/proc/self/fd/%d", fdExe), InitArg)
 	cmd.Args[0] = "vjail-init: " + s.Config.Name
-	// One P and a small heap target from the first instruction: the init
-	// idles for the jail's life, and a host runs many.
-	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "GOMAXPROCS=1", "GOGC=25"}
+	// Two Ps while the init sets up, one once it has (InitMain).
+	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "GOMAXPROCS=2"}
 	cmd.Stdout, cmd.Stderr = s.Log, s.Log
 	cmd.ExtraFiles = []*os.File{cfgR, childSync, lnFile, exeFile} // fds 3, 4, 5, 6
 	cmd.SysProcAttr = &syscall.SysProcAttr{
@@ -119,9 +119,16 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		UseCgroupFD:                s.CgroupFD >= 0,
 		CgroupFD:                   s.CgroupFD,
 	}
+	// A diagnostic run (fault.Time) follows the init too; the file must
+	// then be writable by the jail's root.
+	if t := os.Getenv("VJAIL_FAULT_TIMES"); t != "" {
+		cmd.Env = append(cmd.Env, "VJAIL_FAULT_TIMES="+t)
+	}
+	fault.Time("spawn.begin")
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start init: %w", err)
 	}
+	fault.Time("spawn.started")
 	go cmd.Wait() // reap it if this process outlives the jail
 	pid := cmd.Process.Pid
 	defer func() {
@@ -189,6 +196,7 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	if !ok {
 		deadline = time.Now().Add(30 * time.Second)
 	}
+	fault.Time("spawn.sent")
 	parentSync.SetReadDeadline(deadline)
 	buf := make([]byte, 4096)
 	n, err := parentSync.Read(buf)
@@ -198,6 +206,7 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	if msg := string(buf[:n]); msg != "ok" {
 		return nil, fmt.Errorf("init of %s: %s", s.Config.Name, strings.TrimPrefix(msg, "error: "))
 	}
+	fault.Time("spawn.ok")
 	start, err := ProcessStartTime(pid)
 	if err != nil {
 		return nil, err
