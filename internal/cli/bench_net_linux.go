@@ -19,17 +19,24 @@ type netBench struct {
 	StartEpairMs   float64 `json:"start_with_epair_ms"`
 	EpairCostMs    float64 `json:"epair_cost_ms"`
 	NthStartMs     []nth   `json:"nth_start_ms"`
+	// SettledStartMs is the start of the last jail on the bridge again,
+	// once the host is idle: without what the jails started just before
+	// still do (their IPv6 start-up traffic, flooded to every port).
+	SettledStartMs float64 `json:"settled_last_start_ms"`
 	LoopbackGbps   float64 `json:"loopback_gbps,omitempty"`
 	VethGbps       float64 `json:"bare_veth_gbps,omitempty"`
+	BareBridgeGbps float64 `json:"bare_bridge_gbps,omitempty"`
 	BridgeGbps     float64 `json:"jail_to_jail_bridge_gbps,omitempty"`
 	RoutedGbps     float64 `json:"jail_to_outside_routed_gbps,omitempty"`
 	NATGbps        float64 `json:"jail_to_outside_nat_gbps,omitempty"`
 	ThroughputNote string  `json:"throughput_note,omitempty"`
 }
 
+// nth is the median start time of the five jails From..N on one bridge.
 type nth struct {
-	N  int     `json:"n"`
-	Ms float64 `json:"ms"`
+	N    int     `json:"n"`
+	From int     `json:"from"`
+	Ms   float64 `json:"ms"`
 }
 
 // runNetBench measures the cost of networking a jail: start with and
@@ -141,12 +148,31 @@ func runNetBench(e *env, self, root string, runs, jails int, asJSON bool) (*netB
 		}
 		starts[i] = time.Since(t0)
 	}
-	// Each figure is the median of the five starts ending at that jail.
+	// Each figure is the median of five starts: the first five, and the
+	// five ending at the 100th and at the last jail.
 	for _, n := range []int{5, 100, jails} {
-		if n <= jails {
-			r.NthStartMs = append(r.NthStartMs, nth{n, ms(quantile(starts[max(1, n-4):n+1], 0.5))})
+		if n <= jails && (len(r.NthStartMs) == 0 || n > r.NthStartMs[len(r.NthStartMs)-1].N) {
+			from := max(1, n-4)
+			r.NthStartMs = append(r.NthStartMs, nth{N: n, From: from, Ms: ms(quantile(starts[from:n+1], 0.5))})
 		}
 	}
+
+	// The last one again, each time after a pause: what a start costs
+	// beside jails that idle, as a host of consolidated servers has them.
+	settled := make([]time.Duration, 0, 5)
+	last := fmt.Sprintf("n%d", jails)
+	for i := 0; i < 5; i++ {
+		if err := vjail("stop", "-q", last); err != nil {
+			return nil, err
+		}
+		time.Sleep(2 * time.Second)
+		t0 := time.Now()
+		if err := vjail("start", "-q", last); err != nil {
+			return nil, err
+		}
+		settled = append(settled, time.Since(t0))
+	}
+	r.SettledStartMs = ms(quantile(settled, 0.5))
 
 	if _, err := exec.LookPath("iperf3"); err != nil {
 		r.ThroughputNote = "iperf3 not installed (apt-get install iperf3)"
@@ -164,14 +190,18 @@ func (r *netBench) print(e *env, runs int) error {
 	fmt.Fprintf(tw, "start, vnet jail without networking (median of %d)\t%.2f ms\n", runs, r.StartNoNetMs)
 	fmt.Fprintf(tw, "start, with an epair on a bridge and an address\t%.2f ms (+%.2f ms)\n", r.StartEpairMs, r.EpairCostMs)
 	for _, n := range r.NthStartMs {
-		fmt.Fprintf(tw, "start of jail number %d on one bridge (median of the 5 up to it)\t%.2f ms\n", n.N, n.Ms)
+		fmt.Fprintf(tw, "start of jails %d to %d on one bridge (median)\t%.2f ms\n", n.From, n.N, n.Ms)
+	}
+	if len(r.NthStartMs) > 0 {
+		fmt.Fprintf(tw, "start of jail %d again, the host idle between starts (median of 5)\t%.2f ms\n", r.NthStartMs[len(r.NthStartMs)-1].N, r.SettledStartMs)
 	}
 	if r.ThroughputNote != "" {
 		fmt.Fprintf(tw, "TCP throughput\t%s\n", r.ThroughputNote)
 	} else {
 		fmt.Fprintf(tw, "TCP loopback\t%.1f Gbit/s\n", r.LoopbackGbps)
 		fmt.Fprintf(tw, "TCP bare veth pair\t%.1f Gbit/s (%.2f of loopback)\n", r.VethGbps, r.VethGbps/r.LoopbackGbps)
-		fmt.Fprintf(tw, "TCP jail to jail over the bridge\t%.1f Gbit/s (%.2f of loopback, %.2f of bare veth)\n", r.BridgeGbps, r.BridgeGbps/r.LoopbackGbps, r.BridgeGbps/r.VethGbps)
+		fmt.Fprintf(tw, "TCP bare veth, bridge, veth (no jail)\t%.1f Gbit/s (%.2f of loopback)\n", r.BareBridgeGbps, r.BareBridgeGbps/r.LoopbackGbps)
+		fmt.Fprintf(tw, "TCP jail to jail over the bridge\t%.1f Gbit/s (%.2f of loopback, %.2f of bare veth, %.2f of the bare bridge path)\n", r.BridgeGbps, r.BridgeGbps/r.LoopbackGbps, r.BridgeGbps/r.VethGbps, r.BridgeGbps/r.BareBridgeGbps)
 		fmt.Fprintf(tw, "TCP jail to outside, routed by the host\t%.1f Gbit/s (%.2f of bare veth)\n", r.RoutedGbps, r.RoutedGbps/r.VethGbps)
 		fmt.Fprintf(tw, "TCP jail to outside through the host's NAT\t%.1f Gbit/s (%.2f of routed)\n", r.NATGbps, r.NATGbps/r.RoutedGbps)
 	}
@@ -179,12 +209,13 @@ func (r *netBench) print(e *env, runs int) error {
 }
 
 // throughput runs iperf3 for loopback, a bare veth pair between two
-// namespaces, and jail n1 to jail n2 over the bridge (in the jails' network
-// namespaces, entered from the host, since the jails' userland lacks
-// iperf3).
+// namespaces, the bare bridge path (namespaces c and d, each with a veth
+// to a bridge in namespace br), and jail n1 to jail n2 over the bridge (in
+// the jails' network namespaces, entered from the host, since the jails'
+// userland lacks iperf3).
 func (r *netBench) throughput(dir, ns, outside, stateDir string) {
-	a, b := ns+"-a", ns+"-b"
-	for _, n := range []string{a, b} {
+	a, b, c, d, br := ns+"-a", ns+"-b", ns+"-c", ns+"-d", ns+"-br"
+	for _, n := range []string{a, b, c, d, br} {
 		exec.Command("ip", "netns", "add", n).Run()
 		defer exec.Command("ip", "netns", "del", n).Run()
 	}
@@ -195,6 +226,16 @@ func (r *netBench) throughput(dir, ns, outside, stateDir string) {
 		{"ip", "-n", b, "addr", "add", "10.98.0.2/24", "dev", "vb"},
 		{"ip", "-n", a, "link", "set", "va", "up"},
 		{"ip", "-n", b, "link", "set", "vb", "up"},
+		{"ip", "-n", br, "link", "add", "br0", "type", "bridge"},
+		{"ip", "-n", br, "link", "set", "br0", "up"},
+		{"ip", "-n", br, "link", "add", "pc", "master", "br0", "type", "veth", "peer", "name", "vc", "netns", c},
+		{"ip", "-n", br, "link", "add", "pd", "master", "br0", "type", "veth", "peer", "name", "vd", "netns", d},
+		{"ip", "-n", br, "link", "set", "pc", "up"},
+		{"ip", "-n", br, "link", "set", "pd", "up"},
+		{"ip", "-n", c, "addr", "add", "10.97.0.1/24", "dev", "vc"},
+		{"ip", "-n", d, "addr", "add", "10.97.0.2/24", "dev", "vd"},
+		{"ip", "-n", c, "link", "set", "vc", "up"},
+		{"ip", "-n", d, "link", "set", "vd", "up"},
 	}
 	for _, c := range setup {
 		if out, err := exec.Command(c[0], c[1:]...).CombinedOutput(); err != nil {
@@ -205,6 +246,9 @@ func (r *netBench) throughput(dir, ns, outside, stateDir string) {
 	var err error
 	if r.LoopbackGbps, err = iperf("/run/netns/"+a, "/run/netns/"+a, "127.0.0.1"); err == nil {
 		r.VethGbps, err = iperf("/run/netns/"+a, "/run/netns/"+b, "10.98.0.1")
+	}
+	if err == nil {
+		r.BareBridgeGbps, err = iperf("/run/netns/"+c, "/run/netns/"+d, "10.97.0.1")
 	}
 	if err == nil {
 		netOf := func(name string) string {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vjail/vjail/internal/fault"
 	"github.com/vjail/vjail/internal/jailconf"
 	"github.com/vjail/vjail/internal/vnet"
 )
@@ -115,5 +116,6 @@ func (e *env) applyNetworks() error {
 	if err != nil || len(nets) == 0 {
 		return err
 	}
+	defer fault.Time("net.up")
 	return vnet.Up(nets, false)
 }

@@ -162,9 +162,6 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 		n, err := strconv.Atoi(p.Values[0])
 		allowNamespaces = err == nil && n > 0
 	}
-	if cfg.Seccomp, err = linuxns.JailFilters(deny, allowNamespaces); err != nil {
-		return err
-	}
 	for _, a := range s.VNetAddrs {
 		if a.DHCP {
 			cfg.DHCP = append(cfg.DHCP, vnet.JailIfName(a.If))
@@ -174,7 +171,7 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 	if err != nil {
 		return err
 	}
-	spec := linuxns.SpawnSpec{Config: cfg, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log, Binary: bin}
+	spec := linuxns.SpawnSpec{Config: cfg, Deny: deny, AllowNamespaces: allowNamespaces, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log, Binary: bin}
 	// cgroup v1 cannot take a process at birth (CLONE_INTO_CGROUP): the
 	// init joins before it is let go; its children follow it.
 	spec.Join = func(pid int) error {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"runtime"
 	"time"
 
@@ -58,6 +57,7 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 		if err != nil {
 			return hostEnds, err
 		}
+		fault.Time("vnet.bridge")
 		host := HostIfName(j.Name, i)
 		if l, err := netlink.LinkByName(host); err == nil {
 			// Left by a crash of this very jail (the name is derived from
@@ -96,6 +96,7 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 			err = netlink.LinkSetIP6AddrGenMode(link, addrGenModeNone)
 		}
 		if err == nil {
+			fault.Time("vnet.epair-set")
 			err = netlink.LinkSetUp(link)
 		}
 		if err != nil {
@@ -128,10 +129,12 @@ func configureInside(h *netlink.Handle, ns netns.NsHandle, j Jail) error {
 		if err := setIPv6Autoconf(ns, JailIfName(i), slaac); err != nil {
 			return fmt.Errorf("%s in jail %s: %w", JailIfName(i), j.Name, err)
 		}
+		fault.Time("vnet.sysctl")
 		l, err := h.LinkByName(JailIfName(i))
 		if err == nil {
 			err = h.LinkSetUp(l)
 		}
+		fault.Time("vnet.inside-up")
 		if err != nil {
 			return fmt.Errorf("%s in jail %s: %w", JailIfName(i), j.Name, err)
 		}
@@ -153,6 +156,7 @@ func configureInside(h *netlink.Handle, ns netns.NsHandle, j Jail) error {
 			return fmt.Errorf("vnet.addr %s on %s: %w", addr.IPNet, JailIfName(a.If), err)
 		}
 	}
+	fault.Time("vnet.addrs")
 	for _, gw := range j.Routers {
 		l := links[0]
 		for _, a := range j.Addrs {
@@ -229,8 +233,14 @@ func MachineKey() []byte {
 // setIPv6Autoconf sets accept_ra and autoconf of link ifname in the
 // network namespace ns: the jail's own sysctls, reached from a thread that
 // enters its namespace for the two writes (/proc/sys/net belongs to the
-// namespace of whoever opens it). A thread that cannot return to the
+// namespace of whoever looks it up). A thread that cannot return to the
 // host's namespace is not unlocked, so that it dies with its goroutine.
+//
+// The writes go through a procfs instance of their own (see privateProc),
+// not the host's /proc: there, the dentries of /proc/sys/net that each
+// network namespace looks up stay side by side under one name, and every
+// later lookup walks all of them. With 1,000 jails, going through /proc
+// cost each start 0.8 ms and grew with every jail.
 func setIPv6Autoconf(ns netns.NsHandle, ifname string, on bool) (err error) {
 	v := []byte("0")
 	if on {
@@ -252,12 +262,50 @@ func setIPv6Autoconf(ns netns.NsHandle, ifname string, on bool) (err error) {
 			runtime.UnlockOSThread()
 		}
 	}()
+	proc, err := privateProc()
+	if err != nil {
+		return err
+	}
+	defer unix.Close(proc)
 	for _, key := range []string{"accept_ra", "autoconf"} {
-		if err := os.WriteFile("/proc/sys/net/ipv6/conf/"+ifname+"/"+key, v, 0); err != nil {
+		if err := writeAt(proc, "sys/net/ipv6/conf/"+ifname+"/"+key, v); err != nil {
 			return fmt.Errorf("ipv6 %s: %w", key, err)
 		}
 	}
 	return nil
+}
+
+// privateProc returns a new procfs instance, detached (fsopen and
+// fsmount: nothing enters any mount table), whose dentry cache is its
+// own.
+func privateProc() (int, error) {
+	fsfd, err := unix.Fsopen("proc", unix.FSOPEN_CLOEXEC)
+	if err != nil {
+		return -1, fmt.Errorf("procfs: %w", err)
+	}
+	defer unix.Close(fsfd)
+	if err := unix.FsconfigCreate(fsfd); err != nil {
+		return -1, fmt.Errorf("procfs: %w", err)
+	}
+	mfd, err := unix.Fsmount(fsfd, unix.FSMOUNT_CLOEXEC, unix.MOUNT_ATTR_NOEXEC|unix.MOUNT_ATTR_NOSUID|unix.MOUNT_ATTR_NODEV)
+	if err != nil {
+		return -1, fmt.Errorf("procfs: %w", err)
+	}
+	return mfd, nil
+}
+
+// writeAt writes a sysctl file beneath dir without following symlinks.
+func writeAt(dir int, path string, v []byte) error {
+	fd, err := unix.Openat2(dir, path, &unix.OpenHow{
+		Flags:   unix.O_WRONLY | unix.O_CLOEXEC,
+		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
+	})
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	_, err = unix.Write(fd, v)
+	return err
 }
 
 // WaitDHCP waits until each epair of j whose address comes from DHCP has

@@ -22,7 +22,11 @@ const IDRange = 65536
 
 // SpawnSpec is what Spawn needs besides the init's configuration.
 type SpawnSpec struct {
-	Config InitConfig
+	// Config is sent to the init, with Seccomp assembled from Deny and
+	// AllowNamespaces (see JailFilters) while the init's runtime starts.
+	Config          InitConfig
+	Deny            []string
+	AllowNamespaces bool
 	// UIDBase is the host uid and gid that the jail's root maps to; the
 	// jail's ids 0..IDRange-1 map to UIDBase.. on the host.
 	UIDBase uint32
@@ -145,6 +149,9 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	cfgR.Close()
 	childSync.Close()
 
+	if s.Config.Seccomp, err = JailFilters(s.Deny, s.AllowNamespaces); err != nil {
+		return nil, err
+	}
 	if err := json.NewEncoder(cfgW).Encode(&s.Config); err != nil {
 		return nil, fmt.Errorf("send configuration to init: %w", err)
 	}
