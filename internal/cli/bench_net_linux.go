@@ -15,10 +15,10 @@ import (
 // namespaces that it makes (one plays the host), never on the machine's
 // own network.
 type netBench struct {
-	StartNoNetMs   float64 `json:"start_no_network_ms"`
-	StartEpairMs   float64 `json:"start_with_epair_ms"`
-	EpairCostMs    float64 `json:"epair_cost_ms"`
-	NthStartMs     []nth   `json:"nth_start_ms"`
+	StartNoNetMs float64 `json:"start_no_network_ms"`
+	StartEpairMs float64 `json:"start_with_epair_ms"`
+	EpairCostMs  float64 `json:"epair_cost_ms"`
+	NthStartMs   []nth   `json:"nth_start_ms"`
 	// SettledStartMs is the start of the last jail on the bridge again,
 	// once the host is idle: without what the jails started just before
 	// still do (their IPv6 start-up traffic, flooded to every port).
