@@ -163,8 +163,14 @@ func vmKernel(t *testing.T) (vmlinuz, modules string) {
 		return vmlinuz, modules
 	}
 	out, err := exec.Command("apt-cache", "depends", "linux-image-amd64").Output()
-	if err != nil {
-		t.Fatalf("apt-cache depends linux-image-amd64: %v", err)
+	if err != nil || !strings.Contains(string(out), "Depends: linux-image-") {
+		// No package lists (a freshly cleaned image): fetch them once.
+		if uout, uerr := exec.Command("apt-get", "update", "-qq").CombinedOutput(); uerr != nil {
+			t.Fatalf("apt-get update: %v: %s", uerr, uout)
+		}
+		if out, err = exec.Command("apt-cache", "depends", "linux-image-amd64").Output(); err != nil {
+			t.Fatalf("apt-cache depends linux-image-amd64: %v", err)
+		}
 	}
 	var pkg string
 	for _, line := range strings.Split(string(out), "\n") {
