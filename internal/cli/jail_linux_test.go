@@ -340,16 +340,23 @@ func pgrep(t *testing.T, cmdline string) string {
 func TestAllowFlags(t *testing.T) {
 	w := newWorld(t)
 	root := w.userland("a")
-	w.writeConf(fmt.Sprintf("path = %q; persist; vnet;\nlocked { }\nopen { allow.raw_sockets; allow.set_hostname; allow.mount; }\n", root))
+	w.writeConf(fmt.Sprintf("path = %q; persist; vnet;\nlocked { }\nopen { allow.raw_sockets; allow.set_hostname; allow.mount; allow.socket_af; }\n", root))
 	w.mustVjail("start")
-	out := w.mustVjail("exec", "locked", "/bin/probe", "raw-socket", "sethostname", "mount-tmpfs")
-	for _, want := range []string{"raw-socket: denied", "sethostname: denied", "mount-tmpfs: denied"} {
+	out := w.mustVjail("exec", "locked", "/bin/probe", "raw-socket", "sethostname", "mount-tmpfs", "socket-vsock")
+	for _, want := range []string{"raw-socket: denied", "sethostname: denied", "mount-tmpfs: denied", "socket-vsock: denied: address family not supported"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("probe in locked:\n%s\nwant %q", out, want)
 		}
 	}
-	out = w.mustVjail("exec", "open", "/bin/probe", "raw-socket", "sethostname", "mount-tmpfs")
-	for _, want := range []string{"raw-socket: allowed", "sethostname: allowed", "mount-tmpfs: allowed"} {
+	wantOpen := []string{"raw-socket: allowed", "sethostname: allowed", "mount-tmpfs: allowed"}
+	// AF_VSOCK where this host has it (the family exists with its
+	// module loaded); without it, only the denial above tells.
+	if fd, err := unix.Socket(unix.AF_VSOCK, unix.SOCK_STREAM, 0); err == nil {
+		unix.Close(fd)
+		wantOpen = append(wantOpen, "socket-vsock: allowed")
+	}
+	out = w.mustVjail("exec", "open", "/bin/probe", "raw-socket", "sethostname", "mount-tmpfs", "socket-vsock")
+	for _, want := range wantOpen {
 		if !strings.Contains(out, want) {
 			t.Errorf("probe in open:\n%s\nwant %q", out, want)
 		}
@@ -898,6 +905,10 @@ func TestEscapeSuite(t *testing.T) {
 		}
 		if blocked < 50 {
 			t.Errorf("through %s: %d attempts blocked, want all of at least 50:\n%s", how, blocked, out)
+		}
+		t.Logf("through %s: %d attempts, %d blocked", how, len(lines), blocked)
+		if testing.Verbose() {
+			t.Log(out)
 		}
 	}
 	if code, out := w.run(bin, "stop", "esc"); code != 0 {

@@ -155,12 +155,11 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 		Name: s.Name, Path: s.Path, Hostname: s.Hostname, Domain: s.Domain,
 		VNet: s.VNet, Persist: s.Persist, Mounts: mounts,
 	}
-	var deny []string
-	cfg.DropCaps, deny = restrictions(s)
-	allowNamespaces := false
+	filters := linuxns.Filters{AllSocketFamilies: s.Allow["allow.socket_af"]}
+	cfg.DropCaps, filters.Deny = restrictions(s)
 	if p, ok := s.Params.Param("children.max"); ok && len(p.Values) == 1 {
 		n, err := strconv.Atoi(p.Values[0])
-		allowNamespaces = err == nil && n > 0
+		filters.AllowNamespaces = err == nil && n > 0
 	}
 	for _, a := range s.VNetAddrs {
 		if a.DHCP {
@@ -171,7 +170,7 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 	if err != nil {
 		return err
 	}
-	spec := linuxns.SpawnSpec{Config: cfg, Deny: deny, AllowNamespaces: allowNamespaces, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log, Binary: bin}
+	spec := linuxns.SpawnSpec{Config: cfg, Filters: filters, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log, Binary: bin}
 	// cgroup v1 cannot take a process at birth (CLONE_INTO_CGROUP): the
 	// init joins before it is let go; its children follow it.
 	spec.Join = func(pid int) error {

@@ -125,7 +125,7 @@ var linuxSupport = map[string]Support{
 	"allow.mount.p9fs":                    {Level: Unsupported, How: "9p mounts are not available inside a user namespace", FalseIsNative: true},
 	"allow.mount.zfs":                     {Level: Unsupported, How: "no ZFS delegation on Linux yet", FalseIsNative: true},
 	"allow.mlock":                         {Level: Mapped, How: "CAP_IPC_LOCK, dropped from the bounding set when false"},
-	"allow.socket_af":                     {Level: Partial, How: "raw and packet sockets follow allow.raw_sockets; other address families are not restricted yet", NativeValues: []string{"1", "true"}},
+	"allow.socket_af":                     {Level: Mapped, How: "false: socket(2) and socketpair(2) answer EAFNOSUPPORT, as FreeBSD's do, for families other than local, IPv4, IPv6, netlink (the route socket) and packet (which also needs allow.raw_sockets), by the seccomp filter; raw sockets follow allow.raw_sockets"},
 	"allow.reserved_ports":                {Level: Partial, How: "root in a vnet jail may always bind ports below 1024 of its own stack; a jail without vnet never can on the host's"},
 	"allow.suser":                         {Level: Mapped, How: "false: every capability is dropped from the bounding set, so root in the jail has no privilege"},
 	"allow.unprivileged_proc_debug":       {Level: Partial, How: "not restricted yet: users in the jail may debug their own processes", NativeValues: []string{"1", "true"}},

@@ -33,6 +33,26 @@ var baseDeny = []string{
 	"uselib", "userfaultfd", "ustat", "vm86", "vm86old",
 }
 
+// Filters says what a jail's seccomp filters deny beyond baseDeny.
+type Filters struct {
+	// Deny are system calls denied with EPERM.
+	Deny []string
+	// AllowNamespaces lets commands create namespaces (children.max > 0).
+	AllowNamespaces bool
+	// AllSocketFamilies lets commands create sockets of every address
+	// family (allow.socket_af); otherwise only of socketFamilies.
+	AllSocketFamilies bool
+}
+
+// socketFamilies are the address families a jail without
+// allow.socket_af may use, FreeBSD's (local, IPv4, IPv6, route) in Linux
+// terms: AF_NETLINK is the routing socket, and AF_PACKET, which the DHCP
+// client needs, also needs CAP_NET_RAW (allow.raw_sockets). The others
+// (AF_ALG, AF_VSOCK, AF_XDP, AF_KEY, AF_TIPC, ...) answer EAFNOSUPPORT,
+// as FreeBSD's socreate does: a jail's root cannot reach the kernel code
+// behind them, nor have their modules loaded on its behalf.
+var socketFamilies = []int{unix.AF_UNIX, unix.AF_INET, unix.AF_INET6, unix.AF_NETLINK, unix.AF_PACKET}
+
 // newNamespaces are clone(2)'s and unshare(2)'s flags that make a
 // namespace: a jail creates none unless children.max allows it child
 // jails, as FreeBSD's does.
@@ -40,8 +60,9 @@ const newNamespaces = unix.CLONE_NEWNS | unix.CLONE_NEWCGROUP | unix.CLONE_NEWUT
 	unix.CLONE_NEWUSER | unix.CLONE_NEWPID | unix.CLONE_NEWNET | unix.CLONE_NEWTIME
 
 // JailFilters assembles the seccomp filters that everything started in a
-// jail inherits: the denials above, deny (those of the jail's allow.*
-// parameters), namespace creation unless allowNamespaces, clone3
+// jail inherits: the denials above, f.Deny (those of the jail's allow.*
+// parameters), namespace creation unless f.AllowNamespaces, address
+// families beyond socketFamilies unless f.AllSocketFamilies, clone3
 // answering ENOSYS (its flags sit in a struct a filter cannot read, so the
 // C library falls back to clone, whose flags it can), and any system call
 // newer than the filter's table answering ENOSYS too, so that programs
@@ -49,13 +70,13 @@ const newNamespaces = unix.CLONE_NEWNS | unix.CLONE_NEWCGROUP | unix.CLONE_NEWUT
 // the host, while the init's runtime starts, and sent in its
 // configuration: assembling them in the init cost each start about a
 // millisecond.
-func JailFilters(deny []string, allowNamespaces bool) ([][]byte, error) {
+func JailFilters(f Filters) ([][]byte, error) {
 	info, err := arch.GetInfo("")
 	if err != nil {
 		return nil, err
 	}
 	var names []string
-	for _, name := range append(slices.Clone(baseDeny), deny...) {
+	for _, name := range append(slices.Clone(baseDeny), f.Deny...) {
 		if _, ok := info.SyscallNames[name]; ok && !slices.Contains(names, name) {
 			names = append(names, name)
 		}
@@ -65,7 +86,18 @@ func JailFilters(deny []string, allowNamespaces bool) ([][]byte, error) {
 		{Names: names, Action: eperm},
 		{Names: []string{"clone3"}, Action: seccomp.ActionErrno | seccomp.Action(unix.ENOSYS)},
 	}
-	if !allowNamespaces {
+	if !f.AllSocketFamilies {
+		// Each condition must hold: a family that is none of these.
+		var other seccomp.ArgumentConditions
+		for _, af := range socketFamilies {
+			other = append(other, seccomp.Condition{Argument: 0, Operation: seccomp.NotEqual, Value: uint64(af)})
+		}
+		groups = append(groups, seccomp.SyscallGroup{
+			NamesWithCondtions: []seccomp.NameWithConditions{{Name: "socket", Conditions: other}, {Name: "socketpair", Conditions: other}},
+			Action:             seccomp.ActionErrno | seccomp.Action(unix.EAFNOSUPPORT),
+		})
+	}
+	if !f.AllowNamespaces {
 		newNS := seccomp.ArgumentConditions{{Argument: 0, Operation: seccomp.BitsSet, Value: newNamespaces}}
 		groups = append(groups, seccomp.SyscallGroup{
 			NamesWithCondtions: []seccomp.NameWithConditions{{Name: "clone", Conditions: newNS}, {Name: "unshare", Conditions: newNS}},

@@ -22,11 +22,10 @@ const IDRange = 65536
 
 // SpawnSpec is what Spawn needs besides the init's configuration.
 type SpawnSpec struct {
-	// Config is sent to the init, with Seccomp assembled from Deny and
-	// AllowNamespaces (see JailFilters) while the init's runtime starts.
-	Config          InitConfig
-	Deny            []string
-	AllowNamespaces bool
+	// Config is sent to the init, with Seccomp assembled from Filters
+	// (see JailFilters) while the init's runtime starts.
+	Config  InitConfig
+	Filters Filters
 	// UIDBase is the host uid and gid that the jail's root maps to; the
 	// jail's ids 0..IDRange-1 map to UIDBase.. on the host.
 	UIDBase uint32
@@ -149,7 +148,7 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	cfgR.Close()
 	childSync.Close()
 
-	if s.Config.Seccomp, err = JailFilters(s.Deny, s.AllowNamespaces); err != nil {
+	if s.Config.Seccomp, err = JailFilters(s.Filters); err != nil {
 		return nil, err
 	}
 	if err := json.NewEncoder(cfgW).Encode(&s.Config); err != nil {

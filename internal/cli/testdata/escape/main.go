@@ -356,6 +356,14 @@ var attempts = []attempt{
 		unix.Close(fd)
 		return errors.New("raw socket without allow.raw_sockets"), nil
 	}},
+	{"socket-vsock", func() (error, error) {
+		fd, err := unix.Socket(unix.AF_VSOCK, unix.SOCK_STREAM, 0)
+		if err != nil {
+			return nil, err
+		}
+		unix.Close(fd)
+		return errors.New("an AF_VSOCK socket without allow.socket_af"), nil
+	}},
 	{"new-user-namespace", func() (error, error) {
 		cmd := exec.Command("/bin/true")
 		cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: unix.CLONE_NEWUSER}

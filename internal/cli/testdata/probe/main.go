@@ -8,6 +8,9 @@ import (
 	"syscall"
 )
 
+// afVsock is AF_VSOCK, which package syscall does not name.
+const afVsock = 40
+
 func main() {
 	for _, check := range os.Args[1:] {
 		var err error
@@ -15,6 +18,13 @@ func main() {
 		case "raw-socket":
 			var fd int
 			fd, err = syscall.Socket(syscall.AF_INET, syscall.SOCK_RAW, syscall.IPPROTO_ICMP)
+			if err == nil {
+				syscall.Close(fd)
+			}
+		case "socket-vsock":
+			// A family beyond local, IPv4, IPv6, route and packet.
+			var fd int
+			fd, err = syscall.Socket(afVsock, syscall.SOCK_STREAM, 0)
 			if err == nil {
 				syscall.Close(fd)
 			}
