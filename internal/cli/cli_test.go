@@ -266,7 +266,7 @@ func TestMan(t *testing.T) {
 		t.Error(err)
 	}
 	conf, err := os.ReadFile(filepath.Join(dir, "vjail-jail.conf.5"))
-	for _, want := range []string{".SH EXTENSIONS\n", ".B vnet.bridge\n", ".B allow.socket_af\npartial: ", ".B allow.chflags\nunsupported: ", ".TH \"VJAIL\\-JAIL.CONF\" \"5\""} {
+	for _, want := range []string{".SH EXTENSIONS\n", ".B vnet.bridge\n", ".B allow.unprivileged_proc_debug\npartial: ", ".B allow.chflags\nunsupported: ", ".TH \"VJAIL\\-JAIL.CONF\" \"5\""} {
 		if err != nil || !strings.Contains(string(conf), want) {
 			t.Errorf("vjail-jail.conf.5 lacks %q: %v\n%.400s", want, err, conf)
 		}
