@@ -184,20 +184,42 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 	if b.cgroupV1 {
 		spec.CgroupFD = -1
 	}
-	init, err := linuxns.Spawn(ctx, spec)
-	if err != nil {
+	// The host's side of the jail's networking goes in while the init
+	// builds the jail's root: its network namespace exists from the clone.
+	spec.Started = func(init *linuxns.Init) error {
+		rec.InitPID, rec.InitStart = init.PID, init.StartTime
+		if err := save(); err != nil {
+			return err
+		}
+		fault.Point("create.spawned")
+		return b.connect(s, rec, init.PID, save)
+	}
+	if _, err := linuxns.Spawn(ctx, spec); err != nil {
 		if tail := logTail(b.logPath(s.Name)); tail != "" {
 			err = fmt.Errorf("%w (init said: %s)", err, tail)
 		}
 		return err
 	}
-	rec.InitPID, rec.InitStart = init.PID, init.StartTime
-	if err := save(); err != nil {
-		return err
+	if len(s.VNetRdr) > 0 {
+		rec.Rdr = true // recorded first: Destroy removes the tables
+		if err := save(); err != nil {
+			return err
+		}
+		to4, to6 := s.RdrTargets()
+		if err := vnet.AddJailRdr(s.Name, s.VNetRdr, to4, to6); err != nil {
+			return err
+		}
 	}
-	fault.Point("create.spawned")
+	vj := vnet.Jail{Name: s.Name, Bridges: s.VNetBridges, Addrs: s.VNetAddrs, Routers: s.VNetRouters}
+	return vnet.WaitDHCP(vj, rec.InitPID, DHCPTimeout)
+}
+
+// connect lends the jail its vnet.interface links and wires its epairs,
+// into the network namespace of the jail's init pid. Each step is recorded
+// before it is taken, for Destroy to undo after a crash.
+func (b *linuxBackend) connect(s *Spec, rec *state.Record, pid int, save func() error) error {
 	if len(s.VNetInterfaces) > 0 {
-		if err := b.holdNetNS(rec, init.PID, save); err != nil {
+		if err := b.holdNetNS(rec, pid, save); err != nil {
 			return err
 		}
 	}
@@ -214,27 +236,17 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 			return err
 		}
 		fault.Point("create.interface")
-		if err := netlink.LinkSetNsPid(link, init.PID); err != nil {
+		if err := netlink.LinkSetNsPid(link, pid); err != nil {
 			return fmt.Errorf("vnet.interface %s: move into the jail: %w", ifname, err)
 		}
 		fault.Point("create.interface-moved")
 	}
 	vj := vnet.Jail{Name: s.Name, Bridges: s.VNetBridges, Addrs: s.VNetAddrs, Routers: s.VNetRouters}
-	if _, err := vnet.Attach(vj, init.PID, vnet.MachineKey()); err != nil {
+	if _, err := vnet.Attach(vj, pid, vnet.MachineKey()); err != nil {
 		return err
 	}
 	fault.Point("create.attached")
-	if len(s.VNetRdr) > 0 {
-		rec.Rdr = true // recorded first: Destroy removes the tables
-		if err := save(); err != nil {
-			return err
-		}
-		to4, to6 := s.RdrTargets()
-		if err := vnet.AddJailRdr(s.Name, s.VNetRdr, to4, to6); err != nil {
-			return err
-		}
-	}
-	return vnet.WaitDHCP(vj, init.PID, DHCPTimeout)
+	return nil
 }
 
 // DHCPTimeout bounds how long start waits for a jail's DHCP lease.

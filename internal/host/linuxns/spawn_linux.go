@@ -40,6 +40,11 @@ type SpawnSpec struct {
 	Log *os.File
 	// Binary is the vjail executable to run as init ("" is this one).
 	Binary string
+	// Started, if set, runs once the init lives in its namespaces and has
+	// what it needs to build the jail, while it does: what the host does
+	// to the jail's network namespace need not wait for the init's
+	// runtime to start. An error ends the spawn.
+	Started func(*Init) error
 }
 
 // Init identifies a spawned init on the host.
@@ -196,6 +201,15 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	if err := unix.Sendmsg(int(parentSync.Fd()), []byte("root"), unix.UnixRights(append([]int{tree, target}, binds...)...), nil, 0); err != nil {
 		return nil, fmt.Errorf("send root to init: %w", err)
 	}
+	start, err := ProcessStartTime(pid)
+	if err != nil {
+		return nil, err
+	}
+	if s.Started != nil {
+		if err := s.Started(&Init{PID: pid, StartTime: start}); err != nil {
+			return nil, err
+		}
+	}
 
 	// Wait for "ok" or the init's error, or its death.
 	deadline, ok := ctx.Deadline()
@@ -213,10 +227,6 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		return nil, fmt.Errorf("init of %s: %s", s.Config.Name, strings.TrimPrefix(msg, "error: "))
 	}
 	fault.Time("spawn.ok")
-	start, err := ProcessStartTime(pid)
-	if err != nil {
-		return nil, err
-	}
 	return &Init{PID: pid, StartTime: start}, nil
 }
 
