@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vjail/vjail/internal/fault"
 	"github.com/vjail/vjail/internal/jail"
 	"github.com/vjail/vjail/internal/jailconf"
 	"github.com/vjail/vjail/internal/rcconf"
@@ -63,12 +62,10 @@ starts.`,
 			if err != nil {
 				return err
 			}
-			fault.Time("cli.specs")
 			m, err := e.manager(quiet)
 			if err != nil {
 				return err
 			}
-			fault.Time("cli.manager")
 			if rc != nil && !rc.ParallelStart {
 				// rc.d/jail starts the listed jails one after another.
 				m.Sequential = true

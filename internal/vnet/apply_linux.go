@@ -57,7 +57,6 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 		if err != nil {
 			return hostEnds, err
 		}
-		fault.Time("vnet.bridge")
 		host := HostIfName(j.Name, i)
 		if l, err := netlink.LinkByName(host); err == nil {
 			// Left by a crash of this very jail (the name is derived from
@@ -96,7 +95,6 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 			err = netlink.LinkSetIP6AddrGenMode(link, addrGenModeNone)
 		}
 		if err == nil {
-			fault.Time("vnet.epair-set")
 			err = netlink.LinkSetUp(link)
 		}
 		if err != nil {
@@ -129,12 +127,10 @@ func configureInside(h *netlink.Handle, ns netns.NsHandle, j Jail) error {
 		if err := setIPv6Autoconf(ns, JailIfName(i), slaac); err != nil {
 			return fmt.Errorf("%s in jail %s: %w", JailIfName(i), j.Name, err)
 		}
-		fault.Time("vnet.sysctl")
 		l, err := h.LinkByName(JailIfName(i))
 		if err == nil {
 			err = h.LinkSetUp(l)
 		}
-		fault.Time("vnet.inside-up")
 		if err != nil {
 			return fmt.Errorf("%s in jail %s: %w", JailIfName(i), j.Name, err)
 		}
@@ -156,7 +152,6 @@ func configureInside(h *netlink.Handle, ns netns.NsHandle, j Jail) error {
 			return fmt.Errorf("vnet.addr %s on %s: %w", addr.IPNet, JailIfName(a.If), err)
 		}
 	}
-	fault.Time("vnet.addrs")
 	for _, gw := range j.Routers {
 		l := links[0]
 		for _, a := range j.Addrs {
