@@ -135,7 +135,7 @@ var testPrograms sync.Map // name -> *testProgram
 
 // prebuiltEnv names a directory that holds the static vjail and the
 // test programs already built, for a test binary that runs where there
-// is no Go toolchain (TestCgroupV2, in a virtual machine).
+// is no Go toolchain (TestDebianKernel, in a virtual machine).
 const prebuiltEnv = "VJAIL_TEST_PREBUILT"
 
 type testProgram struct {
@@ -1418,6 +1418,13 @@ func TestSLAAC(t *testing.T) {
 	radvd := exec.Command("nsenter", "--net=/run/netns/"+rtr, "radvd", "-n", "-C", conf, "-p", filepath.Join(w.dir, "radvd.pid"), "-m", "stderr")
 	// Its own process group: radvd forks a privilege-separated helper.
 	radvd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	radvdLog := filepath.Join(w.dir, "radvd.log")
+	logFile, err := os.Create(radvdLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	radvd.Stdout, radvd.Stderr = logFile, logFile
 	if err := radvd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -1451,7 +1458,8 @@ static { vnet.addr = "2001:db8:1::20/64"; }
 		time.Sleep(200 * time.Millisecond)
 	}
 	if !strings.Contains(addrs, "2001:db8:1:") || !strings.Contains(routes, "default via fe80::") {
-		t.Errorf("slaac jail: addresses\n%s\nroutes\n%s\nwant an address in 2001:db8:1::/64 and a default route", addrs, routes)
+		said, _ := os.ReadFile(radvdLog)
+		t.Errorf("slaac jail: addresses\n%s\nroutes\n%s\nwant an address in 2001:db8:1::/64 and a default route (radvd said: %s)", addrs, routes, said)
 	}
 	if o, _ := vjail("exec", "static", "ip", "-6", "addr", "show", "eth0"); strings.Count(o, "2001:db8:1:") != 1 || !strings.Contains(o, "2001:db8:1::20/64") {
 		t.Errorf("static jail took an address from advertisements:\n%s", o)

@@ -374,7 +374,7 @@ func (b *linuxBackend) returnInterfaces(rec *state.Record, lent []state.Interfac
 		return err
 	}
 	defer hostNS.Close()
-	h, err := netlink.NewHandleAt(jailNS)
+	h, err := netlink.NewHandleAt(jailNS, unix.NETLINK_ROUTE)
 	if err != nil {
 		return err
 	}
@@ -666,7 +666,7 @@ func (b *linuxBackend) Addresses(rec *state.Record) []string {
 		return nil
 	}
 	defer ns.Close()
-	h, err := netlink.NewHandleAt(ns)
+	h, err := netlink.NewHandleAt(ns, unix.NETLINK_ROUTE)
 	if err != nil {
 		return nil
 	}

@@ -47,7 +47,10 @@ func Attach(j Jail, pid int, machineKey []byte) (hostEnds []string, err error) {
 		return nil, fmt.Errorf("network namespace of jail %s: %w", j.Name, err)
 	}
 	defer jailNS.Close()
-	in, err := netlink.NewHandleAt(jailNS)
+	// The route family only: a handle opens a socket for each family it
+	// is given, and xfrm or netfilter may be modules the host has not
+	// loaded (Debian's kernel), which fails the whole handle.
+	in, err := netlink.NewHandleAt(jailNS, unix.NETLINK_ROUTE)
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +323,7 @@ func WaitDHCP(j Jail, pid int, timeout time.Duration) error {
 		return err
 	}
 	defer jailNS.Close()
-	h, err := netlink.NewHandleAt(jailNS)
+	h, err := netlink.NewHandleAt(jailNS, unix.NETLINK_ROUTE)
 	if err != nil {
 		return err
 	}
