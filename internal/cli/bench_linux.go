@@ -175,6 +175,12 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 		rows = append(rows, row(c.what, d, floor, c.note))
 	}
 
+	progress("where a start's time goes")
+	steps, err := startBreakdown(dir, self, stateDir, conf, min(runs, 20))
+	if err != nil {
+		return err
+	}
+
 	progress(fmt.Sprintf("the memory of %d idle persist vnet jails", jails))
 	mem, err := benchMem(e, self, dir, root, jails)
 	if err != nil {
@@ -192,9 +198,10 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 		return enc.Encode(struct {
 			Runs    int         `json:"runs"`
 			Latency []benchRow  `json:"latency"`
+			Steps   []benchStep `json:"start_steps"`
 			Memory  benchMemory `json:"memory"`
 			Net     *netBench   `json:"network,omitempty"`
-		}{runs, rows, mem, nb})
+		}{runs, rows, steps, mem, nb})
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 8, 2, ' ', 0)
 	fmt.Fprintf(tw, "START TO /bin/true (%d runs)\tMEDIAN\tP90\tVS FLOOR\tNOTE\n", runs)
@@ -204,6 +211,14 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%.2f ms\t%.2f ms\t%.2fx\t%s\n", r.What, r.MedianMs, r.P90Ms, r.VsFloor, r.Note)
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "\nWHERE A START'S TIME GOES (median ms since vjail's packages began initialising)\n")
+	tw = tabwriter.NewWriter(e.stdout, 0, 8, 2, ' ', 0)
+	prev := 0.0
+	for _, st := range steps {
+		fmt.Fprintf(tw, "%s\t%.2f\t+%.2f\n", st.Step, st.Ms, st.Ms-prev)
+		prev = st.Ms
 	}
 	tw.Flush()
 	fmt.Fprintf(e.stdout, "\nHOST MEMORY PER IDLE PERSIST VNET JAIL (%d jails)\n", mem.Jails)
@@ -219,12 +234,82 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 	return nb.print(e, runs)
 }
 
+// benchStep is when a start reached one of its steps (fault.Point and
+// fault.Time), in vjail or in the jail's init.
+type benchStep struct {
+	Step string  `json:"step"`
+	Ms   float64 `json:"ms"`
+}
+
+// startBreakdown starts and stops the bench jail runs more times with
+// VJAIL_FAULT_TIMES set (apart from the timed starts: recording costs a
+// little) and returns the median time of each step from the start of
+// vjail's package initialisation, in order.
+func startBreakdown(dir, self, stateDir, conf string, runs int) ([]benchStep, error) {
+	times := filepath.Join(dir, "times")
+	if err := os.WriteFile(times, nil, 0o666); err != nil {
+		return nil, err
+	}
+	// The jail's init, an unprivileged uid on the host, writes too.
+	if err := os.Chmod(times, 0o666); err != nil {
+		return nil, err
+	}
+	vjail := vjailRunner(self, stateDir, conf, "VJAIL_FAULT_TIMES="+times)
+	for i := 0; i < runs; i++ {
+		if err := vjail("start", "-q", "bench"); err != nil {
+			return nil, err
+		}
+		// The stop's steps are not recorded.
+		if err := vjailRunner(self, stateDir, conf)("stop", "-q", "bench"); err != nil {
+			return nil, err
+		}
+	}
+	b, err := os.ReadFile(times)
+	if err != nil {
+		return nil, err
+	}
+	// Lines are "PID STEP MICROSECONDS-SINCE-INIT UNIX-MICROSECONDS", in
+	// order; each start begins with cli.main.
+	at := map[string][]time.Duration{}
+	var origin int64
+	var seen map[string]bool
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 4 {
+			continue
+		}
+		rel, err1 := strconv.ParseInt(f[2], 10, 64)
+		abs, err2 := strconv.ParseInt(f[3], 10, 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if f[1] == "cli.main" {
+			origin, seen = abs-rel, map[string]bool{}
+		}
+		if seen == nil || seen[f[1]] {
+			continue
+		}
+		seen[f[1]] = true
+		at[f[1]] = append(at[f[1]], time.Duration(abs-origin)*time.Microsecond)
+	}
+	var steps []benchStep
+	for name, d := range at {
+		steps = append(steps, benchStep{Step: name, Ms: ms(quantile(d, 0.5))})
+	}
+	sort.Slice(steps, func(i, j int) bool { return steps[i].Ms < steps[j].Ms })
+	return steps, nil
+}
+
 // vjailRunner runs this binary as a whole process on one state directory
 // and configuration, as an administrator would.
-func vjailRunner(self, stateDir, conf string) func(args ...string) error {
+func vjailRunner(self, stateDir, conf string, env ...string) func(args ...string) error {
 	return func(args ...string) error {
 		all := append([]string{"--state-dir", stateDir, "-f", conf}, args...)
-		out, err := exec.Command(self, all...).CombinedOutput()
+		cmd := exec.Command(self, all...)
+		if len(env) > 0 {
+			cmd.Env = append(os.Environ(), env...)
+		}
+		out, err := cmd.CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("vjail %s: %v: %s", strings.Join(args, " "), err, out)
 		}

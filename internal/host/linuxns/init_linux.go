@@ -81,12 +81,17 @@ func InitMain() int {
 	fault.Time("init.ready")
 	parent.Write([]byte("ok"))
 	parent.Close()
-	// The init keeps little memory from now on: one OS thread for Go's
-	// work, a small heap target. It spends its life asleep in epoll and
-	// wait4. (Both only now: with one P, every handoff between the
-	// runtime's threads while it sets up cost the start time.)
-	runtime.GOMAXPROCS(1)
-	debug.SetGCPercent(20)
+	// An init that stays Go (a binary that is not static cannot become
+	// the idle C init) keeps little memory from now on: one OS thread for
+	// Go's work, a small heap target; it spends its life asleep in epoll
+	// and wait4. Not before: with one P, every handoff between the
+	// runtime's threads while it sets up cost the start time. Nor when
+	// it will go idle soon: resizing stops the world just as exec.start
+	// arrives.
+	if !haveIdleInit || !in.static {
+		runtime.GOMAXPROCS(1)
+		debug.SetGCPercent(20)
+	}
 	go in.reap()
 	in.serve(in.ln)
 	// serve returns only when the init goes idle; wait for that.
