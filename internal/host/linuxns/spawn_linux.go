@@ -111,7 +111,8 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	s.Config.Static = staticBinary(bin)
 	cmd := exec.Command(fmt.Sprintf("/proc/self/fd/%d", fdExe), InitArg)
 	cmd.Args[0] = "vjail-init: " + s.Config.Name
-	// Two Ps while the init sets up, one once it has (InitMain).
+	// Two Ps while the init sets up; one afterwards if it stays a Go
+	// process (InitMain).
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "GOMAXPROCS=2"}
 	cmd.Stdout, cmd.Stderr = s.Log, s.Log
 	cmd.ExtraFiles = []*os.File{cfgR, childSync, lnFile, exeFile} // fds 3, 4, 5, 6
