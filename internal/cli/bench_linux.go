@@ -254,13 +254,13 @@ func startBreakdown(dir, self, stateDir, conf string, runs int) ([]benchStep, er
 	if err := os.Chmod(times, 0o666); err != nil {
 		return nil, err
 	}
-	vjail := vjailRunner(self, stateDir, conf, "VJAIL_FAULT_TIMES="+times)
+	timed := vjailRunner(self, stateDir, conf, "VJAIL_FAULT_TIMES="+times)
+	plain := vjailRunner(self, stateDir, conf) // the stop's steps are not recorded
 	for i := 0; i < runs; i++ {
-		if err := vjail("start", "-q", "bench"); err != nil {
+		if err := timed("start", "-q", "bench"); err != nil {
 			return nil, err
 		}
-		// The stop's steps are not recorded.
-		if err := vjailRunner(self, stateDir, conf)("stop", "-q", "bench"); err != nil {
+		if err := plain("stop", "-q", "bench"); err != nil {
 			return nil, err
 		}
 	}

@@ -121,15 +121,17 @@ const MaxBridgePorts = 1023
 // default routes, through a netlink handle opened in its namespace. An
 // epair takes router advertisements only when its vnet.addr says slaac.
 func configureInside(h *netlink.Handle, ns netns.NsHandle, j Jail) error {
+	slaac := make([]bool, len(j.Bridges))
+	for _, a := range j.Addrs {
+		if a.SLAAC && a.If < len(slaac) {
+			slaac[a.If] = true
+		}
+	}
+	if err := setIPv6Autoconf(ns, slaac); err != nil {
+		return fmt.Errorf("jail %s: %w", j.Name, err)
+	}
 	links := map[int]netlink.Link{}
 	for i := range j.Bridges {
-		slaac := false
-		for _, a := range j.Addrs {
-			slaac = slaac || a.SLAAC && a.If == i
-		}
-		if err := setIPv6Autoconf(ns, JailIfName(i), slaac); err != nil {
-			return fmt.Errorf("%s in jail %s: %w", JailIfName(i), j.Name, err)
-		}
 		l, err := h.LinkByName(JailIfName(i))
 		if err == nil {
 			err = h.LinkSetUp(l)
@@ -228,8 +230,8 @@ func MachineKey() []byte {
 	return []byte("vjail")
 }
 
-// setIPv6Autoconf sets accept_ra and autoconf of link ifname in the
-// network namespace ns: the jail's own sysctls, reached from a thread that
+// setIPv6Autoconf sets accept_ra and autoconf of each epair eth<i> in
+// the network namespace ns to on[i]: the jail's own sysctls, reached from a thread that
 // enters its namespace for the two writes (/proc/sys/net belongs to the
 // namespace of whoever looks it up). A thread that cannot return to the
 // host's namespace is not unlocked, so that it dies with its goroutine.
@@ -239,11 +241,7 @@ func MachineKey() []byte {
 // network namespace looks up stay side by side under one name, and every
 // later lookup walks all of them. With 1,000 jails, going through /proc
 // cost each start 0.8 ms and grew with every jail.
-func setIPv6Autoconf(ns netns.NsHandle, ifname string, on bool) (err error) {
-	v := []byte("0")
-	if on {
-		v = []byte("1")
-	}
+func setIPv6Autoconf(ns netns.NsHandle, on []bool) (err error) {
 	runtime.LockOSThread()
 	host, err := netns.Get()
 	if err != nil {
@@ -265,9 +263,15 @@ func setIPv6Autoconf(ns netns.NsHandle, ifname string, on bool) (err error) {
 		return err
 	}
 	defer unix.Close(proc)
-	for _, key := range []string{"accept_ra", "autoconf"} {
-		if err := writeAt(proc, "sys/net/ipv6/conf/"+ifname+"/"+key, v); err != nil {
-			return fmt.Errorf("ipv6 %s: %w", key, err)
+	for i, yes := range on {
+		v := []byte("0")
+		if yes {
+			v = []byte("1")
+		}
+		for _, key := range []string{"accept_ra", "autoconf"} {
+			if err := writeAt(proc, "sys/net/ipv6/conf/"+JailIfName(i)+"/"+key, v); err != nil {
+				return fmt.Errorf("%s: ipv6 %s: %w", JailIfName(i), key, err)
+			}
 		}
 	}
 	return nil
