@@ -701,8 +701,8 @@ func staticBinary(t *testing.T) string {
 	return staticVjail.path
 }
 
-// TestIdleInit runs jails through a static vjail binary: once started,
-// the init becomes the small C init, and everything still works through
+// TestIdleInit runs jails through build.sh's vjail binary: the init is
+// the embedded init binary, and once started it becomes the small C init, and everything still works through
 // it: exec with its status, the jail's restrictions, no descriptor of
 // vjail's reaching a command, a jail without persist ending with its last
 // process, and stop.
@@ -728,6 +728,11 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 		t.Fatalf("state of p: %v %s", err, b)
 	}
 	initPID := fmt.Sprint(rec.InitPID)
+	// build.sh's vjail runs the embedded init binary (a copy that only
+	// root may read), not itself.
+	if exe, err := os.Readlink("/proc/" + initPID + "/exe"); err != nil || !strings.HasPrefix(filepath.Base(exe), "vjail-init-") {
+		t.Errorf("the init runs %q (%v), want the embedded vjail-init", exe, err)
+	}
 	deadline := time.Now().Add(5 * time.Second)
 	idle := func() bool {
 		b, _ := os.ReadFile("/proc/" + initPID + "/cmdline")

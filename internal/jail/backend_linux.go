@@ -20,7 +20,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/vjail/vjail/internal/fault"
+	"github.com/vjail/vjail/internal/host/initbin"
 	"github.com/vjail/vjail/internal/host/linuxns"
+	"github.com/vjail/vjail/internal/host/syscallfilter"
 	"github.com/vjail/vjail/internal/state"
 	"github.com/vjail/vjail/internal/vnet"
 )
@@ -155,7 +157,7 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 		Name: s.Name, Path: s.Path, Hostname: s.Hostname, Domain: s.Domain,
 		VNet: s.VNet, Persist: s.Persist, Mounts: mounts,
 	}
-	filters := linuxns.Filters{AllSocketFamilies: s.Allow["allow.socket_af"]}
+	filters := syscallfilter.Filters{AllSocketFamilies: s.Allow["allow.socket_af"]}
 	cfg.DropCaps, filters.Deny = restrictions(s)
 	if p, ok := s.Params.Param("children.max"); ok && len(p.Values) == 1 {
 		n, err := strconv.Atoi(p.Values[0])
@@ -166,11 +168,11 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 			cfg.DHCP = append(cfg.DHCP, vnet.JailIfName(a.If))
 		}
 	}
-	bin, err := linuxns.ProtectedBinary(linuxns.ExecDir(b.dir.Path))
+	bin, err := linuxns.ProtectedBinary(linuxns.ExecDir(b.dir.Path), initbin.Binary())
 	if err != nil {
 		return err
 	}
-	spec := linuxns.SpawnSpec{Config: cfg, Filters: filters, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log, Binary: bin}
+	spec := linuxns.SpawnSpec{Config: cfg, Filters: func() ([][]byte, error) { return syscallfilter.Jail(filters) }, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log, Binary: bin}
 	// cgroup v1 cannot take a process at birth (CLONE_INTO_CGROUP): the
 	// init joins before it is let go; its children follow it.
 	spec.Join = func(pid int) error {

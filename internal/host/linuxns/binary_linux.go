@@ -1,6 +1,7 @@
 package linuxns
 
 import (
+	"bytes"
 	"debug/elf"
 	"fmt"
 	"io"
@@ -14,19 +15,20 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ProtectedBinary returns a copy of the running vjail binary, in dir, that
-// nobody but its owner may read (mode 0711), made once per binary and
-// shared by every jail. The jail's init and the helpers it starts are
-// executed from it, which keeps them out of the jail's root's reach: when
-// the executing process may not read its executable, the kernel makes the
-// process non-dumpable and ties its memory to the first user namespace
-// that is privileged over the file (the host's), so that root in the
-// jail's user namespace can neither ptrace it nor open its /proc/PID/fd,
-// mem or exe (the init holds the jail's control socket). A binary that
-// others cannot read already is used as it is. Copies of other binaries
-// are removed once an hour old; a copy gone from under a running vjail is
-// made again.
-func ProtectedBinary(dir string) (string, error) {
+// ProtectedBinary returns the init's executable (init, the embedded
+// init binary, or, when nil, the running vjail binary) as a copy in dir
+// that nobody but its owner may read (mode 0711), made once per vjail
+// binary and shared by every jail. The jail's init and the helpers it
+// starts are executed from it, which keeps them out of the jail's root's
+// reach: when the executing process may not read its executable, the
+// kernel makes the process non-dumpable and ties its memory to the first
+// user namespace that is privileged over the file (the host's), so that
+// root in the jail's user namespace can neither ptrace it nor open its
+// /proc/PID/fd, mem or exe (the init holds the jail's control socket). A
+// running binary that others cannot read already is used as it is.
+// Copies made for other vjail binaries are removed once an hour old; a
+// copy gone from under a running vjail is made again.
+func ProtectedBinary(dir string, init []byte) (string, error) {
 	protected.Lock()
 	defer protected.Unlock()
 	if p, ok := protected.paths[dir]; ok {
@@ -34,7 +36,7 @@ func ProtectedBinary(dir string) (string, error) {
 			return p, nil
 		}
 	}
-	p, err := protectedBinary(dir)
+	p, err := protectedBinary(dir, init)
 	if err == nil {
 		protected.paths[dir] = p
 	}
@@ -47,32 +49,40 @@ var protected = struct {
 	paths map[string]string
 }{paths: map[string]string{}}
 
-func protectedBinary(dir string) (string, error) {
+func protectedBinary(dir string, init []byte) (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", err
 	}
+	// The running binary names the copy: an embedded init is part of it.
 	var st unix.Stat_t
 	if err := unix.Stat("/proc/self/exe", &st); err != nil {
 		return "", err
 	}
-	if st.Mode&0o004 == 0 && st.Uid == 0 {
-		return exe, nil
+	kind, size := "vjail", st.Size
+	var src io.Reader
+	if init != nil {
+		kind, size, src = "vjail-init", int64(len(init)), bytes.NewReader(init)
+	} else {
+		if st.Mode&0o004 == 0 && st.Uid == 0 {
+			return exe, nil
+		}
+		f, err := os.Open("/proc/self/exe")
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		src = f
 	}
-	name := fmt.Sprintf("vjail-%x-%x-%x-%x", st.Dev, st.Ino, st.Size, st.Mtim.Nano())
+	name := fmt.Sprintf("%s-%x-%x-%x-%x", kind, st.Dev, st.Ino, st.Size, st.Mtim.Nano())
 	path := filepath.Join(dir, name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
 	var have unix.Stat_t
-	if unix.Stat(path, &have) == nil && have.Size == st.Size && have.Mode&0o777 == 0o711 {
+	if unix.Stat(path, &have) == nil && have.Size == size && have.Mode&0o777 == 0o711 {
 		return path, nil
 	}
-	src, err := os.Open("/proc/self/exe")
-	if err != nil {
-		return "", err
-	}
-	defer src.Close()
 	// No fork while the copy is open for writing: a child would inherit
 	// that descriptor until its exec, and executing the copy meanwhile
 	// fails with ETXTBSY (hostCommands and other jails' spawns fork in

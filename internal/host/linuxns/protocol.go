@@ -27,7 +27,7 @@ type InitConfig struct {
 	// DropCaps are capability numbers removed from the bounding set of
 	// everything the init starts (allow.* false).
 	DropCaps []int `json:"drop_caps"`
-	// Seccomp are the filters, assembled by JailFilters, that everything
+	// Seccomp are the filters, assembled by syscallfilter.Jail, that everything
 	// the init starts inherits: each an array of struct sock_filter as
 	// the kernel takes it (in JSON, base64, which decodes in a fraction
 	// of the time a list of instructions would take).

@@ -22,10 +22,10 @@ const IDRange = 65536
 
 // SpawnSpec is what Spawn needs besides the init's configuration.
 type SpawnSpec struct {
-	// Config is sent to the init, with Seccomp assembled from Filters
-	// (see JailFilters) while the init's runtime starts.
+	// Config is sent to the init, with Seccomp from Filters, which runs
+	// while the init's runtime starts (see syscallfilter.Jail).
 	Config  InitConfig
-	Filters Filters
+	Filters func() ([][]byte, error)
 	// UIDBase is the host uid and gid that the jail's root maps to; the
 	// jail's ids 0..IDRange-1 map to UIDBase.. on the host.
 	UIDBase uint32
@@ -154,8 +154,8 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	cfgR.Close()
 	childSync.Close()
 
-	if s.Config.Seccomp, err = JailFilters(s.Filters); err != nil {
-		return nil, err
+	if s.Config.Seccomp, err = s.Filters(); err != nil {
+		return nil, fmt.Errorf("seccomp filters: %w", err)
 	}
 	if err := json.NewEncoder(cfgW).Encode(&s.Config); err != nil {
 		return nil, fmt.Errorf("send configuration to init: %w", err)

@@ -1,0 +1,5 @@
+//go:build !(linux && vjail_embedinit)
+
+package initbin
+
+var binary []byte

@@ -1,0 +1,159 @@
+package syscallfilter
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+
+	seccomp "github.com/elastic/go-seccomp-bpf"
+	"github.com/elastic/go-seccomp-bpf/arch"
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+)
+
+// baseDeny are the system calls no jail may make, whatever its allow.*
+// parameters: those Docker's default profile denies to a container's root
+// because they reach the host's kernel rather than the jail's namespaces
+// (modules, kexec, keyrings, swap, the clock, the kernel log, raw I/O
+// ports, BPF, perf, file handles, accounting, quotas), plus io_uring and
+// userfaultfd, the favourite tools of kernel exploits. Most would fail in
+// a user namespace anyway; the filter makes that independent of each
+// call's own checks. reboot is allowed: in a jail's pid namespace it only
+// ends the jail (how a booted init halts). Names a platform lacks are
+// skipped.
+var baseDeny = []string{
+	"acct", "add_key", "bpf", "clock_adjtime", "clock_settime", "create_module",
+	"delete_module", "fanotify_init", "finit_module", "get_kernel_syms", "init_module",
+	"io_uring_enter", "io_uring_register", "io_uring_setup", "ioperm", "iopl",
+	"kexec_file_load", "kexec_load", "keyctl", "lookup_dcookie", "nfsservctl",
+	"open_by_handle_at", "perf_event_open", "query_module", "quotactl", "quotactl_fd",
+	"request_key", "settimeofday", "stime", "swapoff", "swapon", "_sysctl", "syslog",
+	"uselib", "userfaultfd", "ustat", "vm86", "vm86old",
+}
+
+// Filters says what a jail's seccomp filters deny beyond baseDeny.
+type Filters struct {
+	// Deny are system calls denied with EPERM.
+	Deny []string
+	// AllowNamespaces lets commands create namespaces (children.max > 0).
+	AllowNamespaces bool
+	// AllSocketFamilies lets commands create sockets of every address
+	// family (allow.socket_af); otherwise only of socketFamilies.
+	AllSocketFamilies bool
+}
+
+// socketFamilies are the address families a jail without
+// allow.socket_af may use, FreeBSD's (local, IPv4, IPv6, route) in Linux
+// terms: AF_NETLINK is the routing socket, and AF_PACKET, which the DHCP
+// client needs, also needs CAP_NET_RAW (allow.raw_sockets). The others
+// (AF_ALG, AF_VSOCK, AF_XDP, AF_KEY, AF_TIPC, ...) answer EAFNOSUPPORT,
+// as FreeBSD's socreate does: a jail's root cannot reach the kernel code
+// behind them, nor have their modules loaded on its behalf.
+var socketFamilies = []int{unix.AF_UNIX, unix.AF_INET, unix.AF_INET6, unix.AF_NETLINK, unix.AF_PACKET}
+
+// newNamespaces are clone(2)'s and unshare(2)'s flags that make a
+// namespace: a jail creates none unless children.max allows it child
+// jails, as FreeBSD's does.
+const newNamespaces = unix.CLONE_NEWNS | unix.CLONE_NEWCGROUP | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC |
+	unix.CLONE_NEWUSER | unix.CLONE_NEWPID | unix.CLONE_NEWNET | unix.CLONE_NEWTIME
+
+// Jail assembles the seccomp filters that everything started in a
+// jail inherits: the denials above, f.Deny (those of the jail's allow.*
+// parameters), namespace creation unless f.AllowNamespaces, address
+// families beyond socketFamilies unless f.AllSocketFamilies, clone3
+// answering ENOSYS (its flags sit in a struct a filter cannot read, so the
+// C library falls back to clone, whose flags it can), and any system call
+// newer than the filter's table answering ENOSYS too, so that programs
+// fall back rather than take EPERM for a refusal. They are assembled on
+// the host, while the init's runtime starts, and sent in its
+// configuration: assembling them in the init cost each start about a
+// millisecond.
+func Jail(f Filters) ([][]byte, error) {
+	info, err := arch.GetInfo("")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, name := range append(slices.Clone(baseDeny), f.Deny...) {
+		if _, ok := info.SyscallNames[name]; ok && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	eperm := seccomp.ActionErrno | seccomp.Action(unix.EPERM)
+	groups := []seccomp.SyscallGroup{
+		{Names: names, Action: eperm},
+		{Names: []string{"clone3"}, Action: seccomp.ActionErrno | seccomp.Action(unix.ENOSYS)},
+	}
+	if !f.AllSocketFamilies {
+		// Each condition must hold: a family that is none of these.
+		var other seccomp.ArgumentConditions
+		for _, af := range socketFamilies {
+			other = append(other, seccomp.Condition{Argument: 0, Operation: seccomp.NotEqual, Value: uint64(af)})
+		}
+		groups = append(groups, seccomp.SyscallGroup{
+			NamesWithCondtions: []seccomp.NameWithConditions{{Name: "socket", Conditions: other}, {Name: "socketpair", Conditions: other}},
+			Action:             seccomp.ActionErrno | seccomp.Action(unix.EAFNOSUPPORT),
+		})
+	}
+	if !f.AllowNamespaces {
+		newNS := seccomp.ArgumentConditions{{Argument: 0, Operation: seccomp.BitsSet, Value: newNamespaces}}
+		groups = append(groups, seccomp.SyscallGroup{
+			NamesWithCondtions: []seccomp.NameWithConditions{{Name: "clone", Conditions: newNS}, {Name: "unshare", Conditions: newNS}},
+			Action:             eperm,
+		})
+		groups[0].Names = append(groups[0].Names, "setns")
+	}
+	newer, err := newerFilter(info)
+	if err != nil {
+		return nil, fmt.Errorf("seccomp filter for newer system calls: %w", err)
+	}
+	policy := seccomp.Policy{DefaultAction: seccomp.ActionAllow, Syscalls: groups}
+	insts, err := policy.Assemble()
+	if err != nil {
+		return nil, fmt.Errorf("seccomp filter: %w", err)
+	}
+	main, err := assemble(insts)
+	if err != nil {
+		return nil, fmt.Errorf("seccomp filter: %w", err)
+	}
+	return [][]byte{newer, main}, nil
+}
+
+// newerFilter answers ENOSYS to every system call numbered above the
+// highest that info knows.
+func newerFilter(info *arch.Info) ([]byte, error) {
+	highest := 0
+	for nr := range info.SyscallNumbers {
+		highest = max(highest, nr)
+	}
+	const (
+		archOffset = 4 // struct seccomp_data
+		nrOffset   = 0
+		retAllow   = 0x7fff0000 // SECCOMP_RET_ALLOW
+		retErrno   = 0x00050000 // SECCOMP_RET_ERRNO
+	)
+	return assemble([]bpf.Instruction{
+		bpf.LoadAbsolute{Off: archOffset, Size: 4},
+		bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: uint32(info.ID), SkipTrue: 3},
+		bpf.LoadAbsolute{Off: nrOffset, Size: 4},
+		bpf.JumpIf{Cond: bpf.JumpGreaterThan, Val: uint32(highest), SkipFalse: 1},
+		bpf.RetConstant{Val: retErrno | uint32(unix.ENOSYS)},
+		bpf.RetConstant{Val: retAllow},
+	})
+}
+
+// assemble turns instructions into the bytes of a struct sock_filter
+// array (u16 code, u8 jt, u8 jf, u32 k), in this machine's byte order.
+func assemble(insts []bpf.Instruction) ([]byte, error) {
+	raw, err := bpf.Assemble(insts)
+	if err != nil {
+		return nil, err
+	}
+	prog := make([]byte, 0, len(raw)*8)
+	for _, in := range raw {
+		prog = binary.NativeEndian.AppendUint16(prog, in.Op)
+		prog = append(prog, in.Jt, in.Jf)
+		prog = binary.NativeEndian.AppendUint32(prog, in.K)
+	}
+	return prog, nil
+}
