@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 
 	"github.com/vjail/vjail/internal/host/linuxns"
 	"github.com/vjail/vjail/internal/jail"
@@ -102,12 +103,11 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 	if err := benchUserland(root); err != nil {
 		return err
 	}
-	// State on tmpfs, as the default /run/vjail is: fsync costs nothing there.
-	stateDir, err := os.MkdirTemp("/run", "vjail-bench-")
+	stateDir, done, err := benchStateDir("vjail-bench-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(stateDir)
+	defer done()
 	conf := filepath.Join(dir, "jail.conf")
 	if err := os.WriteFile(conf, []byte(fmt.Sprintf("bench { path = %q; vnet; persist; exec.start = \"/bin/true\"; }\n", root)), 0o644); err != nil {
 		return err
@@ -300,6 +300,34 @@ func startBreakdown(dir, self, stateDir, conf string, runs int) ([]benchStep, er
 	return steps, nil
 }
 
+// benchStateDir makes a state directory under /run, on tmpfs as the
+// default /run/vjail is on a real host: where /run is not (this may be a
+// bare container or test machine's disk), it mounts a tmpfs of its own
+// there, so that the figures do not include a journal's file creation
+// costs that no host pays. done unmounts and removes it.
+func benchStateDir(prefix string) (dir string, done func(), err error) {
+	dir, err = os.MkdirTemp("/run", prefix)
+	if err != nil {
+		return "", nil, err
+	}
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil {
+		os.Remove(dir)
+		return "", nil, err
+	}
+	if st.Type == unix.TMPFS_MAGIC {
+		return dir, func() { os.RemoveAll(dir) }, nil
+	}
+	if err := unix.Mount("tmpfs", dir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0700,size=64m"); err != nil {
+		os.Remove(dir)
+		return "", nil, fmt.Errorf("tmpfs for the bench's state at %s: %w", dir, err)
+	}
+	return dir, func() {
+		unix.Unmount(dir, unix.MNT_DETACH)
+		os.RemoveAll(dir)
+	}, nil
+}
+
 // vjailRunner runs this binary as a whole process on one state directory
 // and configuration, as an administrator would.
 func vjailRunner(self, stateDir, conf string, env ...string) func(args ...string) error {
@@ -452,11 +480,11 @@ func quantile(d []time.Duration, q float64) time.Duration {
 // the kernel's slab, kernel stacks and page tables, and their processes'
 // PSS (a shared page counts once across all of them).
 func benchMem(e *env, self, dir, root string, n int) (benchMemory, error) {
-	stateDir, err := os.MkdirTemp("/run", "vjail-bench-mem-")
+	stateDir, done, err := benchStateDir("vjail-bench-mem-")
 	if err != nil {
 		return benchMemory{}, err
 	}
-	defer os.RemoveAll(stateDir)
+	defer done()
 	conf := filepath.Join(dir, "mem.conf")
 	var b strings.Builder
 	fmt.Fprintf(&b, "path = %q; vnet; persist;\n", root)

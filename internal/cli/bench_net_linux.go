@@ -80,11 +80,11 @@ func runNetBench(e *env, self, root string, runs, jails int, asJSON bool) (*netB
 			return nil, fmt.Errorf("%s: %v: %s", strings.Join(c, " "), err, o)
 		}
 	}
-	stateDir, err := os.MkdirTemp("/run", "vjail-bench-net-")
+	stateDir, done, err := benchStateDir("vjail-bench-net-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(stateDir)
+	defer done()
 	conf, networks := filepath.Join(dir, "jail.conf"), filepath.Join(dir, "networks.conf")
 	if err := os.WriteFile(networks, []byte("benchbr { addr = \"10.99.255.254/16\"; nat = up0; }\n"), 0o644); err != nil {
 		return nil, err

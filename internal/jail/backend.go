@@ -87,6 +87,9 @@ type RunRequest struct {
 	Background            bool
 	// Timeout kills the command after this long (exec.timeout); 0 is none.
 	Timeout time.Duration
+	// Started marks the last command of exec.start (or command): once it
+	// returns, the backend knows what Started would tell it.
+	Started bool
 }
 
 // ErrEnded is the error of a request to a jail that ended, or began to,

@@ -471,7 +471,7 @@ func (b *linuxBackend) Run(ctx context.Context, rec *state.Record, r RunRequest)
 	}
 	req := linuxns.Request{
 		Argv: r.Argv, User: r.User, UID: r.UID, GID: r.GID, Env: r.Env,
-		Clean: r.Clean, Login: r.Login, Background: r.Background,
+		Clean: r.Clean, Login: r.Login, Background: r.Background, Started: r.Started,
 	}
 	if r.TTY {
 		code, err := linuxns.ExecTTY(rec.Socket, req, r.Terminal, r.Terminal, r.Terminal)

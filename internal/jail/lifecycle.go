@@ -320,23 +320,26 @@ func (m *Manager) startOne(ctx context.Context, s *Spec) (err error) {
 		return err
 	}
 	fault.Point("start.exec-created")
+	// The end of exec.start (and command) is announced with their last
+	// command when there is one, else on its own. A booted jail lives as
+	// long as its init: there is no end to announce.
+	endsStart := !s.Boot && len(s.Command) == 0 && len(s.Start) > 0
 	if s.Boot {
 		if err := m.boot(ctx, s, rec); err != nil {
 			return err
 		}
-	} else if err := m.jailCommands(ctx, s, rec, "exec.start", s.Start); err != nil {
+	} else if err := m.jailCommands(ctx, s, rec, "exec.start", s.Start, endsStart); err != nil {
 		return err
 	}
 	if len(s.Command) > 0 {
+		endsStart = !s.Boot
 		cmd := Command{Argv: s.Command, Text: strings.Join(s.Command, " ")}
-		if err := m.jailCommands(ctx, s, rec, "command", []Command{cmd}); err != nil {
+		if err := m.jailCommands(ctx, s, rec, "command", []Command{cmd}, endsStart); err != nil {
 			return err
 		}
 	}
 	fault.Point("start.exec-start")
-	// A booted jail lives as long as its init: there is no end of
-	// exec.start to announce.
-	if !s.Boot {
+	if !s.Boot && !endsStart {
 		if err := m.Backend.Started(rec); err != nil && m.Backend.Alive(rec) {
 			return fmt.Errorf("end of exec.start: %w", err)
 		}
@@ -469,7 +472,7 @@ func (m *Manager) stopOne(ctx context.Context, s *Spec) error {
 			errs = append(errs, err)
 		}
 	} else {
-		if err := m.jailCommands(ctx, s, rec, "exec.stop", s.Stop); err != nil {
+		if err := m.jailCommands(ctx, s, rec, "exec.stop", s.Stop, false); err != nil {
 			errs = append(errs, err)
 		}
 		m.terminate(ctx, rec, s.StopTimeout)
@@ -547,7 +550,7 @@ func (m *Manager) boot(ctx context.Context, s *Spec, rec *state.Record) error {
 func (m *Manager) shutdown(ctx context.Context, s *Spec, rec *state.Record) error {
 	var err error
 	if len(s.Stop) > 0 {
-		err = m.jailCommands(ctx, s, rec, "exec.stop", s.Stop)
+		err = m.jailCommands(ctx, s, rec, "exec.stop", s.Stop, false)
 	} else if s.StopTimeout > 0 {
 		err = m.Backend.Halt(rec)
 	}
@@ -649,8 +652,9 @@ func envValue(env []string, key string) string {
 }
 
 // jailCommands runs exec.* commands inside the jail as exec.jail_user,
-// their output appended to exec.consolelog when set.
-func (m *Manager) jailCommands(ctx context.Context, s *Spec, rec *state.Record, param string, cmds []Command) error {
+// their output appended to exec.consolelog when set. With endsStart, the
+// last one also tells the jail that exec.start is done (Backend.Started).
+func (m *Manager) jailCommands(ctx context.Context, s *Spec, rec *state.Record, param string, cmds []Command, endsStart bool) error {
 	if len(cmds) == 0 {
 		return nil
 	}
@@ -699,10 +703,11 @@ func (m *Manager) jailCommands(ctx context.Context, s *Spec, rec *state.Record, 
 		}
 		jailUser, uid, gid = "#", cred.Uid, cred.Gid
 	}
-	for _, c := range cmds {
+	for i, c := range cmds {
 		r := RunRequest{
 			Argv: c.Argv, User: jailUser, UID: uid, GID: gid, Env: os.Environ(), Clean: s.Clean,
 			Stdin: stdin, Stdout: out, Stderr: errOut, Background: c.Background, Timeout: s.ExecTimeout,
+			Started: endsStart && i == len(cmds)-1,
 		}
 		code, err := m.Backend.Run(ctx, rec, r)
 		if err != nil {

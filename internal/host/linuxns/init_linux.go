@@ -55,10 +55,15 @@ func InitMain() int {
 	exe := fdExe
 	cfg, err := readConfig()
 	fault.Time("init.config")
-	if err == nil {
-		err = setupJail(cfg, parent)
-	}
 	if err != nil {
+		parent.Write([]byte("error: " + err.Error()))
+		return 1
+	}
+	in := newInit(cfg)
+	// The spawner's thread restricts itself (bounding set, seccomp: both
+	// are the thread's own) while this one builds the root.
+	spawner := in.startSpawner()
+	if err := setupJail(cfg, parent); err != nil {
 		parent.Write([]byte("error: " + err.Error()))
 		return 1
 	}
@@ -71,10 +76,9 @@ func InitMain() int {
 		parent.Write([]byte("error: control socket: " + err.Error()))
 		return 1
 	}
-	in := newInit(cfg)
 	in.exe, in.ln, in.lnFile, in.static = exe, ln.(*net.UnixListener), lnFile, cfg.Static
 	in.handleSignals()
-	if err := in.startSpawner(); err != nil {
+	if err := <-spawner; err != nil {
 		parent.Write([]byte("error: " + err.Error()))
 		return 1
 	}
@@ -127,7 +131,7 @@ func ServeMain(args []string) int {
 	unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	in := newInit(&cfg)
 	in.serving = true
-	if err := in.startSpawner(); err != nil {
+	if err := <-in.startSpawner(); err != nil {
 		return 1
 	}
 	go in.reap()
@@ -539,9 +543,10 @@ type spawnResult struct {
 // an OS thread whose bounding set and seccomp filter carry the jail's
 // allow.* restrictions: both are per thread and inherited by children, so
 // the init itself keeps the privilege to manage the jail while nothing it
-// starts can have it.
-func (in *jailInit) startSpawner() error {
-	ready := make(chan error)
+// starts can have it. The channel says when the thread is ready, or why
+// it cannot be.
+func (in *jailInit) startSpawner() <-chan error {
+	ready := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread dies with the init
 		for _, c := range in.cfg.DropCaps {
@@ -579,7 +584,7 @@ func (in *jailInit) startSpawner() error {
 			job.done <- res
 		}
 	}()
-	return <-ready
+	return ready
 }
 
 // reap collects every child, ours and orphaned, as PID 1 must, and hands
@@ -659,14 +664,8 @@ func (in *jailInit) handle(conn *net.UnixConn) {
 	case "ping":
 		reply(conn, Response{PID: os.Getpid()}, -1)
 	case "started":
-		in.mu.Lock()
-		in.started = true
-		in.mu.Unlock()
 		reply(conn, Response{}, -1)
-		unix.Kill(os.Getpid(), unix.SIGCHLD) // re-check for an empty jail
-		if !in.serving {
-			go in.goIdle()
-		}
+		in.markStarted()
 	case "kill":
 		// kill(-1) from PID 1 signals every process of the namespace but
 		// the init itself; a PID picks one process.
@@ -886,15 +885,31 @@ func (in *jailInit) exec(conn *net.UnixConn, req *Request, fds []int) {
 	reply(conn, Response{PID: res.pid}, masterFD)
 	if req.Background {
 		go func() { <-res.wait }()
-		return
+	} else {
+		ws := <-res.wait
+		fault.Time("init.exited")
+		code := ws.ExitStatus()
+		if ws.Signaled() {
+			code = 128 + int(ws.Signal())
+		}
+		reply(conn, Response{Exit: &code}, -1)
 	}
-	ws := <-res.wait
-	fault.Time("init.exited")
-	code := ws.ExitStatus()
-	if ws.Signaled() {
-		code = 128 + int(ws.Signal())
+	if req.Started {
+		in.markStarted()
 	}
-	reply(conn, Response{Exit: &code}, -1)
+}
+
+// markStarted notes that exec.start is done, as the "started" request
+// or the last command of exec.start says: from then on a jail without
+// persist ends with its last process, and the init goes idle.
+func (in *jailInit) markStarted() {
+	in.mu.Lock()
+	in.started = true
+	in.mu.Unlock()
+	unix.Kill(os.Getpid(), unix.SIGCHLD) // re-check for an empty jail
+	if !in.serving {
+		go in.goIdle()
+	}
 }
 
 func reply(conn *net.UnixConn, r Response, fd int) {

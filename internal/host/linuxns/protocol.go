@@ -82,6 +82,10 @@ type Request struct {
 	Cols uint16 `json:"cols,omitempty"`
 	// Background returns as soon as the command started.
 	Background bool `json:"background,omitempty"`
+	// Started, for exec, says that exec.start is done once this command
+	// has ended (with Background, once it has started), as a "started"
+	// request would, without the extra round trip.
+	Started bool `json:"started,omitempty"`
 	// Signal and PID are for "kill": PID 0 is every process but the init.
 	Signal int `json:"signal,omitempty"`
 	PID    int `json:"pid,omitempty"`
