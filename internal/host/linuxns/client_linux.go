@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/containerd/console"
+	"github.com/vjail/vjail/internal/fault"
 	"golang.org/x/sys/unix"
 )
 
@@ -40,6 +41,7 @@ func Call(socket string, req Request) (Response, error) {
 // as soon as it runs.
 func Exec(socket string, req Request, stdin, stdout, stderr *os.File, onStart func(pid int)) (int, error) {
 	req.Op = "exec"
+	fault.Time("client.dial")
 	conn, err := dial(socket)
 	if err != nil {
 		return -1, err
@@ -48,6 +50,7 @@ func Exec(socket string, req Request, stdin, stdout, stderr *os.File, onStart fu
 	if err := send(conn, req, []int{int(stdin.Fd()), int(stdout.Fd()), int(stderr.Fd())}); err != nil {
 		return -1, err
 	}
+	fault.Time("client.sent")
 	return waitExit(conn, req.Background, onStart)
 }
 

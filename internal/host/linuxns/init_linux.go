@@ -53,6 +53,7 @@ func InitMain() int {
 	// requests later: once pivoted, the jail's root cannot name it (nor
 	// read it: an O_PATH handle is enough to execute it).
 	exe := fdExe
+	go warmRequests() // on the second P, while this one builds the jail
 	cfg, err := readConfig()
 	fault.Time("init.config")
 	if err != nil {
@@ -627,6 +628,7 @@ func (in *jailInit) reap() {
 func (in *jailInit) serve(ln *net.UnixListener) {
 	for {
 		conn, err := ln.AcceptUnix()
+		fault.Time("init.accepted")
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return
@@ -646,6 +648,7 @@ func (in *jailInit) handle(conn *net.UnixConn) {
 	buf := make([]byte, 64<<10)
 	oob := make([]byte, unix.CmsgSpace(3*4))
 	n, oobn, _, _, err := conn.ReadMsgUnix(buf, oob)
+	fault.Time("init.read")
 	if err != nil {
 		return
 	}

@@ -218,6 +218,9 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		deadline = time.Now().Add(30 * time.Second)
 	}
 	fault.Time("spawn.sent")
+	// While the init starts, this process would only wait: get ready to
+	// ask it for exec.start.
+	go warmRequests()
 	parentSync.SetReadDeadline(deadline)
 	buf := make([]byte, 4096)
 	n, err := parentSync.Read(buf)
