@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -293,14 +294,16 @@ func (d *Dir) List() ([]*Record, error) {
 	return out, nil
 }
 
-// BootID is the kernel's random ID of the current boot.
-func BootID() string {
+// BootID is the kernel's random ID of the current boot, read once: it
+// cannot change while this process runs, and every record written or
+// checked needs it.
+var BootID = sync.OnceValue(func() string {
 	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
 	if err != nil {
 		return ""
 	}
 	return strings.TrimSpace(string(b))
-}
+})
 
 // Stale reports whether r was written during an earlier boot.
 func (r *Record) Stale() bool { return r.BootID != "" && r.BootID != BootID() }

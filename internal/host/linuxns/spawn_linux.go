@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
 	"github.com/vjail/vjail/internal/fault"
 	"golang.org/x/sys/unix"
 )
@@ -202,6 +204,11 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	if err := unix.Sendmsg(int(parentSync.Fd()), []byte("root"), unix.UnixRights(append([]int{tree, target}, binds...)...), nil, 0); err != nil {
 		return nil, fmt.Errorf("send root to init: %w", err)
 	}
+	if s.Config.VNet {
+		if err := loopbackUp(pid); err != nil {
+			return nil, fmt.Errorf("bring lo up in the jail: %w", err)
+		}
+	}
 	start, err := ProcessStartTime(pid)
 	if err != nil {
 		return nil, err
@@ -335,4 +342,26 @@ func SignalInit(pid int, start uint64, sig unix.Signal) error {
 		return unix.ESRCH
 	}
 	return unix.PidfdSendSignal(fd, sig, nil, 0)
+}
+
+// loopbackUp brings up lo, the only link of the new network namespace of
+// pid, from the host while the init's runtime starts: in the init, the
+// same took 0.1 to 0.8 ms of its start (the kernel sets up IPv6 on lo
+// under the RTNL lock).
+func loopbackUp(pid int) error {
+	ns, err := netns.GetFromPid(pid)
+	if err != nil {
+		return err
+	}
+	defer ns.Close()
+	h, err := netlink.NewHandleAt(ns, unix.NETLINK_ROUTE)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	lo, err := h.LinkByName("lo")
+	if err != nil {
+		return err
+	}
+	return h.LinkSetUp(lo)
 }
