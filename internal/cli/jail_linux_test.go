@@ -728,11 +728,6 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 		t.Fatalf("state of p: %v %s", err, b)
 	}
 	initPID := fmt.Sprint(rec.InitPID)
-	// build.sh's vjail runs the embedded init binary (a copy that only
-	// root may read), not itself.
-	if exe, err := os.Readlink("/proc/" + initPID + "/exe"); err != nil || !strings.HasPrefix(filepath.Base(exe), "vjail-init-") {
-		t.Errorf("the init runs %q (%v), want the embedded vjail-init", exe, err)
-	}
 	deadline := time.Now().Add(5 * time.Second)
 	idle := func() bool {
 		b, _ := os.ReadFile("/proc/" + initPID + "/cmdline")
@@ -743,6 +738,11 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 	}
 	if !idle() {
 		t.Fatal("the init of p did not become the idle init")
+	}
+	// build.sh's vjail runs embedded binaries (copies that only root may
+	// read), not itself: the idle init is the C one.
+	if exe, err := os.Readlink("/proc/" + initPID + "/exe"); err != nil || !strings.HasPrefix(filepath.Base(exe), "vjail-idle-") {
+		t.Errorf("the idle init runs %q (%v), want the embedded vjail-idle", exe, err)
 	}
 	if anon := rollup(t, initPID, "Pss_Anon:"); anon > 256 {
 		t.Errorf("idle init Pss_Anon = %d KiB, want well under 256", anon)
@@ -761,6 +761,25 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 	// (with the jail's host path) in its arguments.
 	if _, out := run("exec", "p", "sh", "-c", "cat /proc/$PPID/cmdline"); !strings.Contains(out, "__vjail_serve") || strings.Contains(out, w.dir) {
 		t.Errorf("the serve helper's command line: %q, want __vjail_serve without the configuration", out)
+	}
+	// It runs from the embedded Go init's binary: look for it on the
+	// host while an exec waits.
+	sleeper := exec.Command(bin, "--state-dir", w.state, "-f", w.conf, "exec", "p", "sleep", "1")
+	if err := sleeper.Start(); err != nil {
+		t.Fatal(err)
+	}
+	serveExe := ""
+	for deadline := time.Now().Add(900 * time.Millisecond); serveExe == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+		for _, c := range procs {
+			if b, _ := os.ReadFile(c); strings.HasPrefix(string(b), "vjail-init\x00__vjail_serve") {
+				serveExe, _ = os.Readlink(filepath.Join(filepath.Dir(c), "exe"))
+			}
+		}
+	}
+	sleeper.Wait()
+	if !strings.HasPrefix(filepath.Base(serveExe), "vjail-init-") {
+		t.Errorf("the serve helper runs %q, want the embedded vjail-init", serveExe)
 	}
 	// np ends when its exec.start daemon does.
 	deadline = time.Now().Add(5 * time.Second)

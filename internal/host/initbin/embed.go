@@ -4,8 +4,11 @@ package initbin
 
 import _ "embed"
 
-// build.sh builds cmd/vjail-init here before it builds vjail with the
+// build.sh builds both here before it builds vjail with the
 // vjail_embedinit tag.
-//
-//go:embed vjail-init
-var binary []byte
+var (
+	//go:embed vjail-init
+	initBinary []byte
+	//go:embed vjail-idle
+	idleBinary []byte
+)

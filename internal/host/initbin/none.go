@@ -2,4 +2,4 @@
 
 package initbin
 
-var binary []byte
+var initBinary, idleBinary []byte

@@ -15,54 +15,88 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ProtectedBinary returns the init's executable (init, the embedded
-// init binary, or, when nil, the running vjail binary) as a copy in dir
-// that nobody but its owner may read (mode 0711), made once per vjail
-// binary and shared by every jail. The jail's init and the helpers it
-// starts are executed from it, which keeps them out of the jail's root's
-// reach: when the executing process may not read its executable, the
-// kernel makes the process non-dumpable and ties its memory to the first
-// user namespace that is privileged over the file (the host's), so that
-// root in the jail's user namespace can neither ptrace it nor open its
+// Binaries are the executables a jail's init runs from.
+type Binaries struct {
+	// Init is the Go init, which also serves requests for an idle jail.
+	Init string
+	// Idle is the small C init the Go init becomes once the jail is idle
+	// (idle/idle.c), or "" when there is none: the Go init then stays.
+	Idle string
+}
+
+// ProtectedBinaries returns the init's executables (init and idle, the
+// binaries build.sh embeds, or when nil the running vjail binary, which
+// carries the idle init when built with cgo) as copies in dir that nobody
+// but their owner may read (mode 0711), made once per vjail binary and
+// shared by every jail. The jail's init and the helpers it starts are
+// executed from them, which keeps them out of the jail's root's reach:
+// when the executing process may not read its executable, the kernel
+// makes the process non-dumpable and ties its memory to the first user
+// namespace that is privileged over the file (the host's), so that root
+// in the jail's user namespace can neither ptrace it nor open its
 // /proc/PID/fd, mem or exe (the init holds the jail's control socket). A
 // running binary that others cannot read already is used as it is.
 // Copies made for other vjail binaries are removed once an hour old; a
 // copy gone from under a running vjail is made again.
-func ProtectedBinary(dir string, init []byte) (string, error) {
+func ProtectedBinaries(dir string, init, idle []byte) (Binaries, error) {
+	if init == nil {
+		self, err := protectedBinary(dir, "vjail", nil)
+		if err != nil || !selfIdle {
+			return Binaries{Init: self}, err
+		}
+		return Binaries{Init: self, Idle: self}, nil
+	}
+	var b Binaries
+	var err error
+	if b.Init, err = protectedBinary(dir, "vjail-init", init); err != nil {
+		return Binaries{}, err
+	}
+	if idle != nil {
+		if b.Idle, err = protectedBinary(dir, "vjail-idle", idle); err != nil {
+			return Binaries{}, err
+		}
+	}
+	return b, nil
+}
+
+// protectedBinary returns the protected copy of data (nil: the running
+// binary) named kind, made if need be.
+func protectedBinary(dir, kind string, data []byte) (string, error) {
 	protected.Lock()
 	defer protected.Unlock()
-	if p, ok := protected.paths[dir]; ok {
+	key := dir + "\x00" + kind
+	if p, ok := protected.paths[key]; ok {
 		if _, err := os.Stat(p); err == nil {
 			return p, nil
 		}
 	}
-	p, err := protectedBinary(dir, init)
+	p, err := makeProtected(dir, kind, data)
 	if err == nil {
-		protected.paths[dir] = p
+		protected.paths[key] = p
 	}
 	return p, err
 }
 
-// protected caches ProtectedBinary's answer: jails start in parallel.
+// protected caches protectedBinary's answers: jails start in parallel.
 var protected = struct {
 	sync.Mutex
 	paths map[string]string
 }{paths: map[string]string{}}
 
-func protectedBinary(dir string, init []byte) (string, error) {
+func makeProtected(dir, kind string, data []byte) (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", err
 	}
-	// The running binary names the copy: an embedded init is part of it.
+	// The running binary names the copy: an embedded binary is part of it.
 	var st unix.Stat_t
 	if err := unix.Stat("/proc/self/exe", &st); err != nil {
 		return "", err
 	}
-	kind, size := "vjail", st.Size
+	size := st.Size
 	var src io.Reader
-	if init != nil {
-		kind, size, src = "vjail-init", int64(len(init)), bytes.NewReader(init)
+	if data != nil {
+		size, src = int64(len(data)), bytes.NewReader(data)
 	} else {
 		if st.Mode&0o004 == 0 && st.Uid == 0 {
 			return exe, nil
@@ -106,7 +140,7 @@ func protectedBinary(dir string, init []byte) (string, error) {
 		err = os.Rename(tmp.Name(), path)
 	}
 	if err != nil {
-		return "", fmt.Errorf("protected copy of the vjail binary in %s: %w", dir, err)
+		return "", fmt.Errorf("protected copy of %s in %s: %w", kind, dir, err)
 	}
 	// Jails running from an older copy keep its inode open. Copies
 	// touched in the last hour may belong to another vjail binary still

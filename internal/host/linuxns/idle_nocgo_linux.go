@@ -2,6 +2,6 @@
 
 package linuxns
 
-// haveIdleInit is false without cgo: the Go init stays PID 1 for the
-// jail's whole life, at about 1.6 MiB of memory more per jail.
-const haveIdleInit = false
+// selfIdle is false without cgo: this binary cannot become the small C
+// init (build.sh's vjail carries it as a binary of its own).
+const selfIdle = false

@@ -27,7 +27,8 @@ const (
 	fdConfig = 3 // pipe: InitConfig as JSON
 	fdSync   = 4 // seqpacket: receives the idmapped root, answers "ok" or an error
 	fdListen = 5 // seqpacket listener: the control socket
-	fdExe    = 6 // O_PATH: the binary the init runs (see ProtectedBinary)
+	fdExe    = 6 // O_PATH: the binary the init runs (see ProtectedBinaries)
+	fdIdle   = 7 // O_PATH: the small C init's binary, if InitConfig.Idle
 )
 
 // InitMain runs the jail's init. The vjail binary calls it when started as
@@ -79,7 +80,7 @@ func InitMain() int {
 		parent.Write([]byte("error: control socket: " + err.Error()))
 		return 1
 	}
-	in.exe, in.ln, in.lnFile, in.static = exe, ln.(*net.UnixListener), lnFile, cfg.Static
+	in.exe, in.ln, in.lnFile = exe, ln.(*net.UnixListener), lnFile
 	<-caught
 	if err := <-spawner; err != nil {
 		parent.Write([]byte("error: " + err.Error()))
@@ -88,14 +89,14 @@ func InitMain() int {
 	fault.Time("init.ready")
 	parent.Write([]byte("ok"))
 	parent.Close()
-	// An init that stays Go (a binary that is not static cannot become
-	// the idle C init) keeps little memory from now on: one OS thread for
+	// An init that stays Go (no idle C init to become: vjail not built
+	// by build.sh) keeps little memory from now on: one OS thread for
 	// Go's work, a small heap target; it spends its life asleep in epoll
 	// and wait4. Not before: with one P, every handoff between the
 	// runtime's threads while it sets up cost the start time. Nor when
 	// it will go idle soon: resizing stops the world just as exec.start
 	// arrives.
-	if !haveIdleInit || !in.static {
+	if !cfg.Idle {
 		runtime.GOMAXPROCS(1)
 		debug.SetGCPercent(20)
 	}
@@ -185,12 +186,12 @@ func (in *jailInit) handleSignals(c chan os.Signal) {
 }
 
 // goIdle turns the init into the small C init once the jail has started:
-// it stops taking requests, lets those under way finish, and re-executes
-// the binary as "__vjail_idle", keeping its pid (1), its children and the
-// control socket. From then on each request is served by a short-lived
+// it stops taking requests, lets those under way finish, and executes the
+// C init's binary (fdIdle) as "__vjail_idle", keeping its pid (1), its
+// children and the control socket. From then on each request is served by a short-lived
 // "__vjail_serve" process.
 func (in *jailInit) goIdle() {
-	if !haveIdleInit || !in.static {
+	if !in.cfg.Idle {
 		return
 	}
 	in.ln.SetUnlinkOnClose(false)
@@ -216,7 +217,7 @@ func (in *jailInit) goIdle() {
 	var hold, old unix.Sigset_t
 	hold.Val[0] = 1 << (HoldSignal - 1)
 	unix.PthreadSigmask(unix.SIG_BLOCK, &hold, &old)
-	err = execveat(in.exe, argv, []string{"PATH=/sbin:/bin:/usr/sbin:/usr/bin"})
+	err = execveat(fdIdle, argv, []string{"PATH=/sbin:/bin:/usr/sbin:/usr/bin"})
 	unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
 	runtime.UnlockOSThread()
 	runtime.KeepAlive(in.lnFile)
@@ -499,8 +500,6 @@ type jailInit struct {
 	ln       *net.UnixListener
 	lnFile   *os.File
 	inflight sync.WaitGroup
-	// static is set when the binary can run again inside the jail.
-	static bool
 	// serving is set in a "__vjail_serve" process, which serves one
 	// request and must not act as the jail's init.
 	serving bool
@@ -514,9 +513,10 @@ type spawnJob struct {
 	path string
 	argv []string
 	attr *syscall.ProcAttr
-	// inPlace executes the vjail binary with argv in place of the init
-	// rather than forking: done learns only of a failure.
-	inPlace bool
+	// inPlace, if not 0, is the descriptor of a binary executed with argv
+	// in place of the init rather than forking: done learns only of a
+	// failure.
+	inPlace int
 	done    chan spawnResult
 }
 
@@ -553,8 +553,8 @@ func (in *jailInit) startSpawner() <-chan error {
 		}
 		ready <- nil
 		for job := range in.spawn {
-			if job.inPlace {
-				job.done <- spawnResult{err: execveat(in.exe, job.argv, job.attr.Env)}
+			if job.inPlace > 0 {
+				job.done <- spawnResult{err: execveat(job.inPlace, job.argv, job.attr.Env)}
 				continue
 			}
 			in.mu.Lock()
@@ -683,11 +683,11 @@ func (in *jailInit) handle(conn *net.UnixConn) {
 var bootEnv = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "container=vjail"}
 
 // boot hands PID 1 to the jail's own init (exec.start = "/sbin/init"). The
-// Go init replies, stops taking requests and executes the vjail binary as
-// "__vjail_boot", whose C constructor forks the request loop and executes
-// the userland's init in its place (see idle_cgo_linux.go). The exec
-// happens on the spawner thread, so that the jail's restrictions carry
-// over to the init and to everything it starts. The init's standard
+// Go init replies, stops taking requests and executes the C init as
+// "__vjail_boot", which forks the request loop and executes the
+// userland's init in its place (see idle/idle.c). The exec happens on the
+// spawner thread, so that the jail's restrictions carry over to the init
+// and to everything it starts. The init's standard
 // output and error are the ones the request brings (exec.consolelog).
 func (in *jailInit) boot(conn *net.UnixConn, req *Request, fds []int) {
 	fail := func(format string, args ...any) {
@@ -697,8 +697,8 @@ func (in *jailInit) boot(conn *net.UnixConn, req *Request, fds []int) {
 	case in.serving:
 		fail("the jail has started already: its own init can only be booted as exec.start")
 		return
-	case !haveIdleInit || !in.static:
-		fail("booting the jail's own init needs vjail built static with cgo (./build.sh)")
+	case !in.cfg.Idle:
+		fail("booting the jail's own init needs vjail built by ./build.sh")
 		return
 	case len(fds) != 3 || len(req.Argv) == 0:
 		fail("boot needs the init's argv and its stdin, stdout and stderr")
@@ -751,7 +751,7 @@ func (in *jailInit) execBoot(path string, argv []string, master, logFD int) {
 		full := append([]string{"vjail-init", "__vjail_boot", fmt.Sprint(fdListen), fmt.Sprint(in.exe), string(arg),
 			fmt.Sprint(master), fmt.Sprint(logFD), path}, argv...)
 		done := make(chan spawnResult)
-		in.spawn <- spawnJob{argv: full, attr: &syscall.ProcAttr{Env: bootEnv}, inPlace: true, done: done}
+		in.spawn <- spawnJob{argv: full, attr: &syscall.ProcAttr{Env: bootEnv}, inPlace: fdIdle, done: done}
 		err = (<-done).err
 	}
 	runtime.KeepAlive(in.lnFile)

@@ -34,9 +34,10 @@ type InitConfig struct {
 	// the kernel takes it (in JSON, base64, which decodes in a fraction
 	// of the time a list of instructions would take).
 	Seccomp [][]byte `json:"seccomp"`
-	// Static is set when the init's binary needs no ELF interpreter, so
-	// that it can be executed again inside the jail (the idle C init).
-	Static bool `json:"static,omitempty"`
+	// Idle is set when the init has the small C init's binary on fdIdle
+	// and both can run inside the jail (static): the init then goes idle
+	// once the jail has started.
+	Idle bool `json:"idle,omitempty"`
 	// DHCP names the interfaces whose IPv4 address comes from DHCP.
 	DHCP []string `json:"dhcp,omitempty"`
 }

@@ -40,8 +40,9 @@ type SpawnSpec struct {
 	Socket string
 	// Log receives the init's own error output.
 	Log *os.File
-	// Binary is the vjail executable to run as init ("" is this one).
-	Binary string
+	// Binary is the Go init's executable ("" is this one); Idle, if set,
+	// the small C init's (ProtectedBinaries).
+	Binary, Idle string
 	// Started, if set, runs once the init lives in its namespaces and has
 	// what it needs to build the jail, while it does: what the host does
 	// to the jail's network namespace need not wait for the init's
@@ -110,14 +111,27 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	}
 	exeFile := os.NewFile(uintptr(exeFD), bin)
 	defer exeFile.Close()
-	s.Config.Static = staticBinary(bin)
+	extra := []*os.File{cfgR, childSync, lnFile, exeFile} // fds 3, 4, 5, 6
+	// Both binaries must run inside the jail, whose root lacks the
+	// host's ELF interpreter: the C init, and the Go init it executes
+	// to serve a request.
+	if s.Idle != "" && staticBinary(bin) && staticBinary(s.Idle) {
+		idleFD, err := unix.Open(s.Idle, unix.O_PATH|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return nil, fmt.Errorf("the idle init's binary: %w", err)
+		}
+		idleFile := os.NewFile(uintptr(idleFD), s.Idle)
+		defer idleFile.Close()
+		extra = append(extra, idleFile) // fd 7
+		s.Config.Idle = true
+	}
 	cmd := exec.Command(fmt.Sprintf("/proc/self/fd/%d", fdExe), InitArg)
 	cmd.Args[0] = "vjail-init: " + s.Config.Name
 	// Two Ps while the init sets up; one afterwards if it stays a Go
 	// process (InitMain).
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "GOMAXPROCS=2"}
 	cmd.Stdout, cmd.Stderr = s.Log, s.Log
-	cmd.ExtraFiles = []*os.File{cfgR, childSync, lnFile, exeFile} // fds 3, 4, 5, 6
+	cmd.ExtraFiles = extra
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Cloneflags:  flags,
 		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: int(s.UIDBase), Size: IDRange}},
