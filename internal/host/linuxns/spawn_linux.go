@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -92,7 +93,17 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	}
 	parentSync := os.NewFile(uintptr(pair[0]), "sync")
 	childSync := os.NewFile(uintptr(pair[1]), "sync-child")
-	defer parentSync.Close()
+	defer func() {
+		if err != nil {
+			parentSync.Close()
+			return
+		}
+		// Held open until this process exits: the init waits for that
+		// to go idle (InitMain).
+		heldSyncs.Lock()
+		heldSyncs.files = append(heldSyncs.files, parentSync)
+		heldSyncs.Unlock()
+	}()
 	defer childSync.Close()
 
 	flags := uintptr(unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWCGROUP)
@@ -253,6 +264,14 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	}
 	fault.Time("spawn.ok")
 	return &Init{PID: pid, StartTime: start}, nil
+}
+
+// heldSyncs are the host's ends of the sockets to the inits this process
+// started, kept open (and referenced, so that no finalizer closes them)
+// until it exits.
+var heldSyncs struct {
+	sync.Mutex
+	files []*os.File
 }
 
 // idmappedTree clones the mount of path as a detached tree and maps its
