@@ -154,7 +154,7 @@ func makeProtected(dir, kind string, data []byte) (string, error) {
 	return path, nil
 }
 
-// ExecDir is where ProtectedBinary keeps its copy for state directory
+// ExecDir is where ProtectedBinaries keeps its copies for state directory
 // state: beside it, unless its file system forbids executing (/run is
 // often mounted noexec), then under /var/lib/vjail.
 func ExecDir(state string) string {

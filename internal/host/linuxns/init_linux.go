@@ -40,16 +40,16 @@ func InitMain() int {
 	// What ps(1) in the jail shows for PID 1.
 	unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&[]byte("vjail-init\x00")[0])), 0, 0, 0)
 
-	// The control socket must never reach a command the init starts: with
-	// it, a process in the jail could ask the init for anything. Not
+	// Nothing the init inherited beyond 0-2 may reach a command it starts:
+	// not the control socket (with it, a process in the jail could ask
+	// the init for anything), not the socket to vjail, which stays open
+	// until vjail exits, nor whatever else vjail's caller left open. Not
 	// dumpable keeps the jail's other users from ptrace and /proc/1/fd;
 	// the jail's root, whose user namespace the init shares, is kept out
 	// because the init runs from a binary it may not read (see
-	// ProtectedBinary).
-	unix.CloseOnExec(fdListen)
+	// ProtectedBinaries).
+	unix.CloseRange(fdConfig, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
-	// Whatever else vjail's caller left open is not the jail's business.
-	unix.CloseRange(fdListen+1, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	parent := os.NewFile(fdSync, "sync")
 	// The binary itself, for becoming the idle init and for serving
 	// requests later: once pivoted, the jail's root cannot name it (nor

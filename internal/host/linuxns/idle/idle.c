@@ -109,7 +109,7 @@ VJAIL_IDLE_ENTRY static void vjail_idle(int argc, char **argv, char **envp) {
 	}
 	// Not dumpable: the jail's other users cannot ptrace the init or reach
 	// its descriptors through /proc/1/fd (the jail's root cannot either,
-	// since it may not read the binary this runs from: ProtectedBinary).
+	// since it may not read the binary this runs from: ProtectedBinaries).
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_NAME, "vjail-init", 0, 0, 0);
 	char *serve_argv[] = {"vjail-init", "__vjail_serve", NULL};
