@@ -326,40 +326,55 @@ var ErrNoIdmap = errors.New("idmapped mount not supported")
 // boot (field 22 of /proc/PID/stat), which with the pid identifies a
 // process even after its pid is reused.
 func ProcessStartTime(pid int) (uint64, error) {
-	start, _, err := processStat(pid)
-	return start, err
+	st, err := processStat(pid)
+	return st.start, err
 }
 
-// processStat reads a process's start time and state letter (R, S, Z,
-// ...) from /proc/PID/stat.
-func processStat(pid int) (start uint64, state string, err error) {
+// procStat is what vjail reads of /proc/PID/stat.
+type procStat struct {
+	start   uint64 // field 22, clock ticks since boot
+	state   string // field 3: R, S, Z, ...
+	threads int    // field 20
+}
+
+func processStat(pid int) (procStat, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, "", err
+		return procStat{}, err
 	}
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0, "", fmt.Errorf("/proc/%d/stat: unexpected format", pid)
-	}
 	f := strings.Fields(s[i+1:])
-	if len(f) < 20 {
-		return 0, "", fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	if i < 0 || len(f) < 20 {
+		return procStat{}, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
 	}
-	start, err = strconv.ParseUint(f[19], 10, 64)
-	return start, f[0], err
+	st := procStat{state: f[0]}
+	if st.threads, err = strconv.Atoi(f[17]); err != nil {
+		return procStat{}, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+	}
+	if st.start, err = strconv.ParseUint(f[19], 10, 64); err != nil {
+		return procStat{}, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+	}
+	return st, nil
 }
 
 // Alive reports whether the init identified by pid and start still runs.
 // A zombie does not: its jail is gone, whenever its parent (the machine's
 // init, once the vjail that started it has exited) gets round to reaping
-// it.
+// it. But a zombie with threads left is an init executing a binary from
+// a thread other than its first (going idle, booting the jail's own
+// init): the kernel shows the first thread as a zombie until the
+// executing one has taken over its pid. Taken for dead, such a jail was
+// cleared while it ran (TestRandomCycles found it).
 func Alive(pid int, start uint64) bool {
 	if pid <= 0 {
 		return false
 	}
-	st, state, err := processStat(pid)
-	return err == nil && st == start && state != "Z" && state != "X"
+	st, err := processStat(pid)
+	if err != nil || st.start != start || st.state == "X" {
+		return false
+	}
+	return st.state != "Z" || st.threads > 1
 }
 
 // SignalInit sends sig to the init identified by pid and its start time,
