@@ -121,7 +121,7 @@ func InitMain() int {
 const ServeArg = "__vjail_serve"
 
 // ServeMain serves one request on fd 3 for a jail whose init has gone
-// idle (see idle_cgo_linux.go): a Go process forked inside the jail by
+// idle (see idle/idle.c): a Go process forked inside the jail by
 // the small C init, with the jail's restrictions on what it starts. Its
 // configuration comes on fd 4, kept out of the arguments that the jail's
 // ps(1) shows.
