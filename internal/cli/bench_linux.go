@@ -216,6 +216,9 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 	fmt.Fprintf(e.stdout, "\nWHERE A START'S TIME GOES (median ms since vjail's packages began initialising)\n")
 	tw = tabwriter.NewWriter(e.stdout, 0, 8, 2, ' ', 0)
 	prev := 0.0
+	if len(steps) > 0 {
+		prev = min(steps[0].Ms, 0)
+	}
 	for _, st := range steps {
 		fmt.Fprintf(tw, "%s\t%.2f\t+%.2f\n", st.Step, st.Ms, st.Ms-prev)
 		prev = st.Ms
@@ -244,7 +247,8 @@ type benchStep struct {
 // startBreakdown starts and stops the bench jail runs more times with
 // VJAIL_FAULT_TIMES set (apart from the timed starts: recording costs a
 // little) and returns the median time of each step from the start of
-// vjail's package initialisation, in order.
+// vjail's package initialisation, in order, from the launch of vjail's
+// process (before it: negative) to its exit.
 func startBreakdown(dir, self, stateDir, conf string, runs int) ([]benchStep, error) {
 	times := filepath.Join(dir, "times")
 	if err := os.WriteFile(times, nil, 0o666); err != nil {
@@ -256,10 +260,16 @@ func startBreakdown(dir, self, stateDir, conf string, runs int) ([]benchStep, er
 	}
 	timed := vjailRunner(self, stateDir, conf, "VJAIL_FAULT_TIMES="+times)
 	plain := vjailRunner(self, stateDir, conf) // the stop's steps are not recorded
+	// When each start's process was launched and seen to exit, on the
+	// clock of the times file: the Go runtime's start before vjail's
+	// packages, and its exit, belong to a start's time too.
+	var launched, exited []int64
 	for i := 0; i < runs; i++ {
+		launched = append(launched, time.Now().UnixMicro())
 		if err := timed("start", "-q", "bench"); err != nil {
 			return nil, err
 		}
+		exited = append(exited, time.Now().UnixMicro())
 		if err := plain("stop", "-q", "bench"); err != nil {
 			return nil, err
 		}
@@ -285,6 +295,10 @@ func startBreakdown(dir, self, stateDir, conf string, runs int) ([]benchStep, er
 		}
 		if f[1] == "cli.main" {
 			origin, seen = abs-rel, map[string]bool{}
+			if k := len(at["cli.main"]); k < len(launched) {
+				at["process launched"] = append(at["process launched"], time.Duration(launched[k]-origin)*time.Microsecond)
+				at["process exited"] = append(at["process exited"], time.Duration(exited[k]-origin)*time.Microsecond)
+			}
 		}
 		if seen == nil || seen[f[1]] {
 			continue
