@@ -702,9 +702,10 @@ func staticBinary(t *testing.T) string {
 }
 
 // TestIdleInit runs jails through build.sh's vjail binary: the init is
-// the embedded init binary, and once started it becomes the small C init, and everything still works through
-// it: exec with its status, the jail's restrictions, no descriptor of
-// vjail's reaching a command, a jail without persist ending with its last
+// the embedded Go init, and once started it becomes the embedded C init;
+// everything still works through it: exec with its status, the jail's
+// restrictions, no descriptor of vjail's reaching a command, no signal
+// left blocked in one, a jail without persist ending with its last
 // process, and stop.
 func TestIdleInit(t *testing.T) {
 	w := newWorld(t)
@@ -757,6 +758,12 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 	if _, out := run("exec", "p", "ls", "/proc/self/fd"); strings.Fields(out)[len(strings.Fields(out))-1] != "3" {
 		t.Errorf("descriptors in a command: %q, want 0 1 2 3 (3 is ls's own)", out)
 	}
+	// The Go init blocks HoldSignal across its exec into the C init; a
+	// command started there must not inherit that (a daemon's SIGUSR1).
+	_, status := run("exec", "p", "cat", "/proc/self/status")
+	if blocked := regexp.MustCompile(`SigBlk:\s*(\S+)`).FindStringSubmatch(status); blocked == nil || blocked[1] != "0000000000000000" {
+		t.Errorf("signals blocked in a command: %q, want none", blocked)
+	}
 	// The helper serving an exec does not show the jail its configuration
 	// (with the jail's host path) in its arguments.
 	if _, out := run("exec", "p", "sh", "-c", "cat /proc/$PPID/cmdline"); !strings.Contains(out, "__vjail_serve") || strings.Contains(out, w.dir) {
@@ -796,6 +803,45 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 	}
 	if code, out := run("stop", "p"); code != 0 || out != "p: removed\n" {
 		t.Errorf("stop p = %d %q", code, out)
+	}
+}
+
+// TestRequestsWhileGoingIdle: a command that lasts, started just as the
+// init is about to go idle (once the vjail that started the jail has
+// exited), does not hold up the requests that come after it.
+func TestRequestsWhileGoingIdle(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("busy")
+	bin := staticBinary(t)
+	w.writeConf(fmt.Sprintf("busy { path = %q; persist; }\n", root))
+	if code, out := w.run(bin, "start", "busy"); code != 0 {
+		t.Fatalf("start = %d: %s", code, out)
+	}
+	long := exec.Command(bin, "--state-dir", w.state, "-f", w.conf, "exec", "busy", "sleep", "5")
+	if err := long.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ended := make(chan error, 1)
+	go func() { ended <- long.Wait() }()
+	longDone := false
+	defer func() {
+		if !longDone {
+			long.Process.Kill()
+			<-ended
+		}
+	}()
+	time.Sleep(100 * time.Millisecond) // the init would go idle meanwhile
+	if code, out := w.run(bin, "exec", "busy", "true"); code != 0 {
+		t.Errorf("exec beside a long one = %d: %s", code, out)
+	}
+	select {
+	case <-ended:
+		longDone = true
+		t.Error("an exec beside a long one returned only after the long one had ended")
+	default:
+	}
+	if code, out := w.run(bin, "stop", "busy"); code != 0 {
+		t.Errorf("stop = %d: %s", code, out)
 	}
 }
 

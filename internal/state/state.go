@@ -297,7 +297,9 @@ func (d *Dir) List() ([]*Record, error) {
 // BootID is the kernel's random ID of the current boot, read once: it
 // cannot change while this process runs, and every record written or
 // checked needs it.
-var BootID = sync.OnceValue(func() string {
+func BootID() string { return bootID() }
+
+var bootID = sync.OnceValue(func() string {
 	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
 	if err != nil {
 		return ""

@@ -108,7 +108,8 @@ func makeProtected(dir, kind string, data []byte) (string, error) {
 		defer f.Close()
 		src = f
 	}
-	name := fmt.Sprintf("%s-%x-%x-%x-%x", kind, st.Dev, st.Ino, st.Size, st.Mtim.Nano())
+	identity := fmt.Sprintf("-%x-%x-%x-%x", st.Dev, st.Ino, st.Size, st.Mtim.Nano())
+	name := kind + identity
 	path := filepath.Join(dir, name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
@@ -144,10 +145,11 @@ func makeProtected(dir, kind string, data []byte) (string, error) {
 	}
 	// Jails running from an older copy keep its inode open. Copies
 	// touched in the last hour may belong to another vjail binary still
-	// at work (an upgrade under way; tests): they stay.
+	// at work (an upgrade under way; tests): they stay, as do this
+	// binary's other copies.
 	old, _ := filepath.Glob(filepath.Join(dir, "vjail-*"))
 	for _, o := range old {
-		if st, err := os.Stat(o); err == nil && o != path && !strings.Contains(filepath.Base(o), ".tmp") && time.Since(st.ModTime()) > time.Hour {
+		if st, err := os.Stat(o); err == nil && !strings.HasSuffix(o, identity) && !strings.Contains(filepath.Base(o), ".tmp") && time.Since(st.ModTime()) > time.Hour {
 			os.Remove(o)
 		}
 	}

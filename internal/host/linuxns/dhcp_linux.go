@@ -12,7 +12,8 @@ import (
 	"github.com/vishvananda/netlink"
 )
 
-// DHCPArg makes the vjail binary run as a jail's DHCP client.
+// DHCPArg makes the init's binary (vjail-init, or vjail) run as a jail's
+// DHCP client.
 const DHCPArg = "__vjail_dhcp"
 
 // startDHCP starts the DHCP client of each interface named in cfg, as a

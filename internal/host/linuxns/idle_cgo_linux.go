@@ -10,6 +10,14 @@ package linuxns
 */
 import "C"
 
+import _ "embed"
+
 // selfIdle reports whether this binary carries the small C init that an
 // idle jail's init becomes, as a constructor (see idle/idle.c).
 const selfIdle = true
+
+// idleSource is not used: embedding it makes Go's build cache notice a
+// change to idle.c, which cgo's #include alone does not (golang/go#24355).
+//
+//go:embed idle/idle.c
+var idleSource string

@@ -32,8 +32,8 @@ const (
 	fdIdle   = 7 // O_PATH: the small C init's binary, if InitConfig.Idle
 )
 
-// InitMain runs the jail's init. The vjail binary calls it when started as
-// `vjail __vjail_init`, as PID 1 of fresh user, mount, pid, uts, ipc and
+// InitMain runs the jail's init. The init's binary (vjail-init, or vjail
+// built without build.sh) calls it when started with InitArg, as PID 1 of fresh user, mount, pid, uts, ipc and
 // cgroup (and, for vnet, network) namespaces. It returns only on failure.
 func InitMain() int {
 	fault.Time("init.main")
@@ -117,7 +117,7 @@ func InitMain() int {
 	select {}
 }
 
-// ServeArg makes the vjail binary serve one request for an idle jail.
+// ServeArg makes the init's binary serve one request for an idle jail.
 const ServeArg = "__vjail_serve"
 
 // ServeMain serves one request on fd 3 for a jail whose init has gone
@@ -170,12 +170,15 @@ const HoldSignal = unix.SIGUSR1
 // background: the kernel delivers a signal from inside the jail to its
 // init only if the init handles it, and Go's runtime handles SIGTERM,
 // SIGINT, SIGHUP and SIGQUIT by ending the process unless they are
-// notified (its other signals, unnotified, are ignored or left at their
+// notified; its other signals, unnotified, are ignored or left at their
 // default, which the kernel does not apply to a namespace's init from
-// inside). Not SIG_IGN, which every command the init starts would
-// inherit. HoldSignal comes from the host. signal.Notify costs a round
-// trip between two of the runtime's threads for each signal, about
-// 50 µs each here: done is closed once they are all in place.
+// inside. (The signals of faults, SIGABRT, SIGSEGV and the like, sent
+// with kill(2) still end a Go process: the jail's root can so end its
+// jail, as reboot(2) in the jail does anyway.) Not SIG_IGN, which every
+// command the init starts would inherit. HoldSignal comes from the
+// host. signal.Notify costs a round trip between two of the runtime's
+// threads for each signal, about 50 µs each here: done is closed once
+// they are all in place.
 func catchSignals() (c chan os.Signal, done chan struct{}) {
 	c, done = make(chan os.Signal, 8), make(chan struct{})
 	go func() {
@@ -204,26 +207,38 @@ func (in *jailInit) handleSignals(c chan os.Signal) {
 const idleSettle = 20 * time.Millisecond
 
 // goIdle turns the init into the small C init once the jail has started
-// and the vjail that started it has exited: it stops taking requests,
-// lets those under way finish, and executes the C init's binary (fdIdle)
-// as "__vjail_idle", keeping its pid (1), its children and the control
-// socket. From then on each request is served by a short-lived
-// "__vjail_serve" process.
+// and the vjail that started it has exited: when no request is being
+// served, it stops taking them, lets any it took meanwhile finish, and
+// executes the C init's binary (fdIdle) as "__vjail_idle", keeping its
+// pid (1), its children and the control socket. From then on each
+// request is served by a short-lived "__vjail_serve" process.
+//
+// A HoldSignal that the Go runtime takes in the last moments before the
+// exec, after persist was read, is lost with the process image: the
+// jail then ends by itself if its last process does while vjail stops
+// it, and vjail's record of its network namespace (holdNetNS) still
+// gives lent links back.
 func (in *jailInit) goIdle() {
 	if !in.cfg.Idle {
 		return
 	}
 	<-in.hostDone
+	// Not while a request is served: one that lasts (a console, a
+	// command in the foreground) would hold up those after it, which
+	// the listener's backlog would keep for the C init.
+	in.waitFree()
 	in.ln.SetUnlinkOnClose(false)
 	in.ln.Close()
-	in.inflight.Wait()
+	in.drain()
+	in.mu.Lock()
 	arg, err := json.Marshal(in.cfg)
-	if err != nil {
-		return
-	}
 	persist := "0"
 	if in.cfg.Persist {
 		persist = "1"
+	}
+	in.mu.Unlock()
+	if err != nil {
+		return
 	}
 	// Both stay open across this exec; the C init marks them
 	// close-on-exec again at once.
@@ -241,8 +256,11 @@ func (in *jailInit) goIdle() {
 	unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
 	runtime.UnlockOSThread()
 	runtime.KeepAlive(in.lnFile)
-	// Still here: stay the Go init, taking requests again.
+	// Still here: stay the Go init, taking requests again, with the
+	// little memory InitMain gives an init that stays Go.
 	fmt.Fprintf(os.Stderr, "vjail-init: go idle: %v\n", err)
+	runtime.GOMAXPROCS(1)
+	debug.SetGCPercent(20)
 	unix.CloseOnExec(fdListen)
 	unix.CloseOnExec(in.exe)
 	ln, err := net.FileListener(in.lnFile)
@@ -514,12 +532,16 @@ type jailInit struct {
 
 	spawn chan spawnJob
 
-	// exe is the vjail binary, ln the control socket, inflight the
-	// requests being served: goIdle needs all three.
-	exe      int
-	ln       *net.UnixListener
-	lnFile   *os.File
-	inflight sync.WaitGroup
+	// exe is the Go init's binary, ln the control socket; busy counts
+	// the requests being served, freed is closed when it drops to 0 and
+	// someone waits for that, accepting when serve stops taking requests.
+	// goIdle and execBoot need them all.
+	exe       int
+	ln        *net.UnixListener
+	lnFile    *os.File
+	busy      int
+	freed     chan struct{}
+	accepting chan struct{}
 	// serving is set in a "__vjail_serve" process, which serves one
 	// request and must not act as the jail's init.
 	serving bool
@@ -633,7 +655,13 @@ func (in *jailInit) reap() {
 	}
 }
 
+// serve takes requests on ln until it is closed.
 func (in *jailInit) serve(ln *net.UnixListener) {
+	done := make(chan struct{})
+	in.mu.Lock()
+	in.accepting = done
+	in.mu.Unlock()
+	defer close(done)
 	for {
 		conn, err := ln.AcceptUnix()
 		fault.Time("init.accepted")
@@ -643,12 +671,50 @@ func (in *jailInit) serve(ln *net.UnixListener) {
 			}
 			continue
 		}
-		in.inflight.Add(1)
+		in.mu.Lock()
+		in.busy++
+		in.mu.Unlock()
 		go func() {
-			defer in.inflight.Done()
+			defer in.done()
 			in.handle(conn)
 		}()
 	}
+}
+
+// done ends a request.
+func (in *jailInit) done() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.busy--; in.busy == 0 && in.freed != nil {
+		close(in.freed)
+		in.freed = nil
+	}
+}
+
+// waitFree returns once no request is being served.
+func (in *jailInit) waitFree() {
+	for {
+		in.mu.Lock()
+		if in.busy == 0 {
+			in.mu.Unlock()
+			return
+		}
+		if in.freed == nil {
+			in.freed = make(chan struct{})
+		}
+		freed := in.freed
+		in.mu.Unlock()
+		<-freed
+	}
+}
+
+// drain returns once ln is closed and the requests it took are done.
+func (in *jailInit) drain() {
+	in.mu.Lock()
+	accepting := in.accepting
+	in.mu.Unlock()
+	<-accepting
+	in.waitFree()
 }
 
 func (in *jailInit) handle(conn *net.UnixConn) {
@@ -765,7 +831,7 @@ func (in *jailInit) boot(conn *net.UnixConn, req *Request, fds []int) {
 // requests under way are done. master and logFD (the console's pty master
 // and where its output goes) are handed to the request loop.
 func (in *jailInit) execBoot(path string, argv []string, master, logFD int) {
-	in.inflight.Wait()
+	in.drain()
 	arg, err := json.Marshal(in.cfg)
 	if err == nil {
 		unix.Syscall(unix.SYS_FCNTL, fdListen, unix.F_SETFD, 0)

@@ -102,7 +102,7 @@ type Response struct {
 	Error string `json:"error,omitempty"`
 }
 
-// InitArg is the first argument that makes the vjail binary run as a
+// InitArg is the first argument that makes the init's binary run as a
 // jail's init.
 const InitArg = "__vjail_init"
 

@@ -57,7 +57,7 @@ type Init struct {
 	StartTime uint64
 }
 
-// Spawn creates a jail: it starts the vjail binary as the init of new
+// Spawn creates a jail: it starts the init's binary as the init of new
 // namespaces, hands it the jail's root mounted idmapped, and waits until
 // the init has built the root and listens on its control socket. On
 // failure nothing of the jail remains: the init is killed and the socket
@@ -91,6 +91,13 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("socketpair: %w", err)
 	}
+	// Non-blocking, so that Go's poller takes it and the wait for the
+	// init's answer below can have a deadline.
+	if err := unix.SetNonblock(pair[0], true); err != nil {
+		unix.Close(pair[0])
+		unix.Close(pair[1])
+		return nil, fmt.Errorf("socketpair: %w", err)
+	}
 	parentSync := os.NewFile(uintptr(pair[0]), "sync")
 	childSync := os.NewFile(uintptr(pair[1]), "sync-child")
 	defer func() {
@@ -118,7 +125,7 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	// path may lie in directories the jail's root may not enter.
 	exeFD, err := unix.Open(bin, unix.O_PATH|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("the vjail binary for the init: %w", err)
+		return nil, fmt.Errorf("the init's binary: %w", err)
 	}
 	exeFile := os.NewFile(uintptr(exeFD), bin)
 	defer exeFile.Close()
@@ -226,7 +233,7 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		return nil, fmt.Errorf("open %s in the jail's mount namespace: %w", s.Config.Path, err)
 	}
 	defer unix.Close(target)
-	if err := unix.Sendmsg(int(parentSync.Fd()), []byte("root"), unix.UnixRights(append([]int{tree, target}, binds...)...), nil, 0); err != nil {
+	if err := sendFDs(parentSync, "root", append([]int{tree, target}, binds...)); err != nil {
 		return nil, fmt.Errorf("send root to init: %w", err)
 	}
 	if s.Config.VNet {
@@ -253,7 +260,9 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	// While the init starts, this process would only wait: get ready to
 	// ask it for exec.start.
 	go warmRequests()
-	parentSync.SetReadDeadline(deadline)
+	if err := parentSync.SetReadDeadline(deadline); err != nil {
+		return nil, fmt.Errorf("wait for the init: %w", err)
+	}
 	buf := make([]byte, 4096)
 	n, err := parentSync.Read(buf)
 	if err != nil {
@@ -264,6 +273,24 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	}
 	fault.Time("spawn.ok")
 	return &Init{PID: pid, StartTime: start}, nil
+}
+
+// sendFDs sends msg with the descriptors fds on sock, through Go's poller
+// (sock.Fd() would make it blocking, and its deadlines void).
+func sendFDs(sock *os.File, msg string, fds []int) error {
+	rc, err := sock.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	err = rc.Write(func(fd uintptr) bool {
+		serr = unix.Sendmsg(int(fd), []byte(msg), unix.UnixRights(fds...), nil, 0)
+		return serr != unix.EAGAIN
+	})
+	if err != nil {
+		return err
+	}
+	return serr
 }
 
 // heldSyncs are the host's ends of the sockets to the inits this process

@@ -135,6 +135,9 @@ VJAIL_IDLE_ENTRY static void vjail_idle(int argc, char **argv, char **envp) {
 	if (!boot)
 		sigaddset(&mask, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &mask, &old);
+	// The Go init blocked SIGUSR1 across its exec into this (goIdle):
+	// the serve helpers, and the commands they start, get it unblocked.
+	sigdelset(&old, SIGUSR1);
 	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
 		_exit(111);
