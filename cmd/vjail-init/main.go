@@ -5,9 +5,14 @@ package main
 
 import (
 	"os"
+	"runtime"
 
 	"github.com/vjail/vjail/internal/host/linuxns"
 )
+
+// The main goroutine stays on the process's first thread: the init
+// executes its idle form from there (see linuxns's execIdle).
+func init() { runtime.LockOSThread() }
 
 func main() {
 	if len(os.Args) > 1 {

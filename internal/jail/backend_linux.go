@@ -291,7 +291,10 @@ func releaseNetNS(rec *state.Record) {
 // holdNetNS keeps once the init is gone.
 func (b *linuxBackend) jailNetNS(rec *state.Record) (netns.NsHandle, error) {
 	if b.Alive(rec) {
-		return netns.GetFromPid(rec.InitPID)
+		if h, err := netns.GetFromPid(rec.InitPID); err == nil {
+			return h, nil
+		}
+		// It ended meanwhile: what holdNetNS keeps, if anything.
 	}
 	if rec.NetNS != "" {
 		h, err := netns.GetFromPath(rec.NetNS)

@@ -112,9 +112,12 @@ func InitMain() int {
 		debug.SetGCPercent(20)
 	}
 	go in.reap()
-	in.serve(in.ln)
-	// serve returns only when the init goes idle; wait for that.
-	select {}
+	for {
+		in.serve(in.ln)
+		// serve returns when the init goes idle (goIdle), or boots the
+		// jail's own init (execBoot, whose exec leaves this waiting).
+		in.execIdle(<-in.idleArgv)
+	}
 }
 
 // ServeArg makes the init's binary serve one request for an idle jail.
@@ -219,7 +222,11 @@ const idleSettle = 20 * time.Millisecond
 // it, and vjail's record of its network namespace (holdNetNS) still
 // gives lent links back.
 func (in *jailInit) goIdle() {
-	if !in.cfg.Idle {
+	in.mu.Lock()
+	again := in.goingIdle
+	in.goingIdle = true
+	in.mu.Unlock()
+	if !in.cfg.Idle || again {
 		return
 	}
 	<-in.hostDone
@@ -238,38 +245,52 @@ func (in *jailInit) goIdle() {
 	}
 	in.mu.Unlock()
 	if err != nil {
-		return
+		arg = nil // execIdle serves again
 	}
-	// Both stay open across this exec; the C init marks them
-	// close-on-exec again at once.
-	unix.Syscall(unix.SYS_FCNTL, fdListen, unix.F_SETFD, 0)
-	unix.Syscall(unix.SYS_FCNTL, uintptr(in.exe), unix.F_SETFD, 0)
-	argv := []string{"vjail-init", "__vjail_idle", fmt.Sprint(fdListen), fmt.Sprint(in.exe), persist, string(arg)}
-	// HoldSignal stays blocked across the exec, so that one sent
-	// meanwhile waits for the C init's signalfd instead of meeting the
-	// default action, which would end the jail.
+	in.idleArgv <- []string{"vjail-init", "__vjail_idle", fmt.Sprint(fdListen), fmt.Sprint(in.exe), persist, string(arg)}
+}
+
+// execIdle executes the C init with argv, from the main goroutine, which
+// the init's binary keeps on the process's first thread: an exec from
+// another thread shows that first thread as a zombie until the exec has
+// taken over its pid, and vjail, looking meanwhile, took the jail for
+// ended (and cleared it while it ran). On failure it returns, having
+// made the control socket ready to serve again.
+func (in *jailInit) execIdle(argv []string) {
 	runtime.LockOSThread()
-	var hold, old unix.Sigset_t
-	hold.Val[0] = 1 << (HoldSignal - 1)
-	unix.PthreadSigmask(unix.SIG_BLOCK, &hold, &old)
-	err = execveat(fdIdle, argv, []string{"PATH=/sbin:/bin:/usr/sbin:/usr/bin"})
-	unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
-	runtime.UnlockOSThread()
+	defer runtime.UnlockOSThread()
+	if tid := unix.Gettid(); tid != os.Getpid() {
+		fmt.Fprintf(os.Stderr, "vjail-init: going idle from thread %d, not the first: the binary does not lock its main goroutine\n", tid)
+	}
+	err := errors.New("no configuration for the idle init")
+	if argv[len(argv)-1] != "" {
+		// Both stay open across this exec; the C init marks them
+		// close-on-exec again at once.
+		unix.Syscall(unix.SYS_FCNTL, fdListen, unix.F_SETFD, 0)
+		unix.Syscall(unix.SYS_FCNTL, uintptr(in.exe), unix.F_SETFD, 0)
+		// HoldSignal stays blocked across the exec, so that one sent
+		// meanwhile waits for the C init's signalfd instead of meeting
+		// the default action, which would end the jail.
+		var hold, old unix.Sigset_t
+		hold.Val[0] = 1 << (HoldSignal - 1)
+		unix.PthreadSigmask(unix.SIG_BLOCK, &hold, &old)
+		err = execveat(fdIdle, argv, []string{"PATH=/sbin:/bin:/usr/sbin:/usr/bin"})
+		unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+		unix.CloseOnExec(fdListen)
+		unix.CloseOnExec(in.exe)
+	}
 	runtime.KeepAlive(in.lnFile)
 	// Still here: stay the Go init, taking requests again, with the
 	// little memory InitMain gives an init that stays Go.
 	fmt.Fprintf(os.Stderr, "vjail-init: go idle: %v\n", err)
 	runtime.GOMAXPROCS(1)
 	debug.SetGCPercent(20)
-	unix.CloseOnExec(fdListen)
-	unix.CloseOnExec(in.exe)
 	ln, err := net.FileListener(in.lnFile)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "vjail-init: control socket: %v\n", err)
-		return
+		select {} // the jail lives on, unreachable until stopped
 	}
 	in.ln = ln.(*net.UnixListener)
-	go in.serve(in.ln)
 }
 
 // execveat runs the program open at fd (execveat(2) with AT_EMPTY_PATH).
@@ -547,10 +568,14 @@ type jailInit struct {
 	serving bool
 	// hostDone is closed once the vjail that started the jail has exited.
 	hostDone chan struct{}
+	// goingIdle is set once goIdle has begun; idleArgv takes its
+	// arguments for the C init to execIdle.
+	goingIdle bool
+	idleArgv  chan []string
 }
 
 func newInit(cfg *InitConfig) *jailInit {
-	return &jailInit{cfg: cfg, waiters: map[int]chan unix.WaitStatus{}, spawn: make(chan spawnJob)}
+	return &jailInit{cfg: cfg, waiters: map[int]chan unix.WaitStatus{}, spawn: make(chan spawnJob), idleArgv: make(chan []string, 1)}
 }
 
 type spawnJob struct {

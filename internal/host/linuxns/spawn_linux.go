@@ -359,9 +359,8 @@ func ProcessStartTime(pid int) (uint64, error) {
 
 // procStat is what vjail reads of /proc/PID/stat.
 type procStat struct {
-	start   uint64 // field 22, clock ticks since boot
-	state   string // field 3: R, S, Z, ...
-	threads int    // field 20
+	start uint64 // field 22, clock ticks since boot
+	state string // field 3: R, S, Z, ...
 }
 
 func processStat(pid int) (procStat, error) {
@@ -376,9 +375,6 @@ func processStat(pid int) (procStat, error) {
 		return procStat{}, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
 	}
 	st := procStat{state: f[0]}
-	if st.threads, err = strconv.Atoi(f[17]); err != nil {
-		return procStat{}, fmt.Errorf("/proc/%d/stat: %w", pid, err)
-	}
 	if st.start, err = strconv.ParseUint(f[19], 10, 64); err != nil {
 		return procStat{}, fmt.Errorf("/proc/%d/stat: %w", pid, err)
 	}
@@ -388,20 +384,15 @@ func processStat(pid int) (procStat, error) {
 // Alive reports whether the init identified by pid and start still runs.
 // A zombie does not: its jail is gone, whenever its parent (the machine's
 // init, once the vjail that started it has exited) gets round to reaping
-// it. But a zombie with threads left is an init executing a binary from
-// a thread other than its first (going idle, booting the jail's own
-// init): the kernel shows the first thread as a zombie until the
-// executing one has taken over its pid. Taken for dead, such a jail was
-// cleared while it ran (TestRandomCycles found it).
+// it. (An init executing a binary from a thread other than its first
+// shows that thread as a zombie until the exec is done: the init
+// executes its idle form from its first thread for that reason.)
 func Alive(pid int, start uint64) bool {
 	if pid <= 0 {
 		return false
 	}
 	st, err := processStat(pid)
-	if err != nil || st.start != start || st.state == "X" {
-		return false
-	}
-	return st.state != "Z" || st.threads > 1
+	return err == nil && st.start == start && st.state != "Z" && st.state != "X"
 }
 
 // SignalInit sends sig to the init identified by pid and its start time,
