@@ -33,8 +33,9 @@ const (
 )
 
 // InitMain runs the jail's init. The init's binary (vjail-init, or vjail
-// built without build.sh) calls it when started with InitArg, as PID 1 of fresh user, mount, pid, uts, ipc and
-// cgroup (and, for vnet, network) namespaces. It returns only on failure.
+// built without build.sh) calls it when started with InitArg, as PID 1 of
+// fresh user, mount, pid, uts, ipc and cgroup (and, for vnet, network)
+// namespaces. It returns only on failure.
 func InitMain() int {
 	fault.Time("init.main")
 	// What ps(1) in the jail shows for PID 1.
