@@ -690,13 +690,13 @@ func (in *jailInit) serve(ln *net.UnixListener) {
 	defer close(done)
 	for {
 		conn, err := ln.AcceptUnix()
-		fault.Time("init.accepted")
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
 			continue
 		}
+		fault.Time("init.accepted")
 		in.mu.Lock()
 		in.busy++
 		in.mu.Unlock()

@@ -14,8 +14,6 @@
 // host.
 package linuxns
 
-import "encoding/json"
-
 // InitConfig is what the spawned init needs to build the jail's root. It
 // travels as JSON on the init's fd 3.
 type InitConfig struct {
@@ -29,9 +27,9 @@ type InitConfig struct {
 	// DropCaps are capability numbers removed from the bounding set of
 	// everything the init starts (allow.* false).
 	DropCaps []int `json:"drop_caps"`
-	// Seccomp are the filters, assembled by syscallfilter.Jail, that everything
-	// the init starts inherits: each an array of struct sock_filter as
-	// the kernel takes it (in JSON, base64, which decodes in a fraction
+	// Seccomp are the filters, assembled by syscallfilter.Jail, that
+	// everything the init starts inherits: each an array of struct
+	// sock_filter as the kernel takes it (in JSON, base64, which decodes in a fraction
 	// of the time a list of instructions would take).
 	Seccomp [][]byte `json:"seccomp"`
 	// Idle is set when the init has the small C init's binary on fdIdle
@@ -108,18 +106,3 @@ const InitArg = "__vjail_init"
 
 // FloorArg makes the vjail binary run the benchmark floor's child.
 const FloorArg = "__vjail_floor"
-
-// warmRequests encodes and decodes a request and a response once, while
-// the client has time to spare (waiting for a new init): encoding/json
-// learns a type's fields by reflection on first use, which cost the
-// exec.start round trip about 0.1 ms. (Not in the init, whose own start
-// it slowed more than it saved: the init's threads have work enough then.)
-func warmRequests() {
-	code := 0
-	b, _ := json.Marshal(Request{Op: "exec", Argv: []string{"true"}, Env: []string{"A=b"}})
-	var req Request
-	json.Unmarshal(b, &req)
-	b, _ = json.Marshal(Response{PID: 1, Exit: &code})
-	var resp Response
-	json.Unmarshal(b, &resp)
-}

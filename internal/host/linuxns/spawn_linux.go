@@ -259,7 +259,7 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	fault.Time("spawn.sent")
 	// While the init starts, this process would only wait: get ready to
 	// ask it for exec.start.
-	go warmRequests()
+	go warmClient()
 	if err := parentSync.SetReadDeadline(deadline); err != nil {
 		return nil, fmt.Errorf("wait for the init: %w", err)
 	}
