@@ -21,4 +21,7 @@ CGO_ENABLED=0 go build -ldflags '-s -w' -o "$dir/vjail-init.$$" ./cmd/vjail-init
 mv -f "$dir/vjail-init.$$" "$dir/vjail-init"
 ${CC:-cc} -std=gnu11 -O2 -Wall -Werror -static -s -DVJAIL_IDLE_MAIN -o "$dir/vjail-idle.$$" internal/host/linuxns/idle/idle.c
 mv -f "$dir/vjail-idle.$$" "$dir/vjail-idle"
+# The floor that `vjail bench` compares a start with: standard library only.
+CGO_ENABLED=0 go build -ldflags '-s -w' -o "$dir/vjail-floor.$$" ./cmd/vjail-floor
+mv -f "$dir/vjail-floor.$$" "$dir/vjail-floor"
 CGO_ENABLED=0 go build -tags vjail_embedinit -o "$out" ./cmd/vjail

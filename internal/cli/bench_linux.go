@@ -17,6 +17,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sys/unix"
 
+	"github.com/vjail/vjail/internal/host/floor"
+	"github.com/vjail/vjail/internal/host/initbin"
 	"github.com/vjail/vjail/internal/host/linuxns"
 	"github.com/vjail/vjail/internal/jail"
 	"github.com/vjail/vjail/internal/state"
@@ -35,9 +37,9 @@ func newBenchCmd(e *env) *cobra.Command {
 		Short: "Measure jail start and stop latency and memory on this host",
 		Long: `Bench prints a table: the median and 90th percentile time to start and to
 stop a vnet jail that runs /bin/true, each as a whole vjail process, beside
-the floor measured in the same run (this binary re-executed in the same
-namespaces with the same id mapping, pivot_root into the same root, exec
-/bin/true) and, when installed, unshare(1) with chroot, bubblewrap, crun,
+the floor measured in the same run (a standard-library Go program that
+re-executes itself in the same namespaces with the same id mapping,
+pivot_roots into the same root and executes /bin/true) and, when installed, unshare(1) with chroot, bubblewrap, crun,
 lxc-execute and systemd-nspawn doing the same; then the host memory that
 each idle persist vnet jail costs (slab, kernel stacks, page tables and the
 PSS of its processes) measured over --jails jails. It needs root and
@@ -121,10 +123,14 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 	}
 
 	progress("the floor")
-	// A whole process, as every other row is: this binary starts, re-execs
+	floorBin, floorNote, err := floorBinary(dir, self)
+	if err != nil {
+		return err
+	}
+	// A whole process, as every other row is: the floor starts, re-execs
 	// itself into the namespaces, and the child pivots and runs /bin/true.
-	floor, err := measure(runs, func() error {
-		out, err := exec.Command(self, linuxns.FloorArg, root).CombinedOutput()
+	floorRuns, err := measure(runs, func() error {
+		out, err := exec.Command(floorBin, floor.Arg, root, strconv.Itoa(jail.FirstUID), strconv.Itoa(linuxns.IDRange)).CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("floor: %v: %s", err, out)
 		}
@@ -147,9 +153,9 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 		starts, stops = append(starts, t1.Sub(t0)), append(stops, time.Since(t1))
 	}
 	rows := []benchRow{
-		row("floor: process re-execs into the same namespaces and id map, pivot_root, /bin/true", floor, floor, "the vjail binary, doing only that"),
-		row("vjail start: vnet jail, exec.start /bin/true", starts, floor, "whole process: config, state, idmapped root, init"),
-		row("vjail stop", stops, floor, ""),
+		row("floor: process re-execs into the same namespaces and id map, pivot_root, /bin/true", floorRuns, floorRuns, floorNote),
+		row("vjail start: vnet jail, exec.start /bin/true", starts, floorRuns, "whole process: config, state, idmapped root, init"),
+		row("vjail stop", stops, floorRuns, ""),
 	}
 	for _, c := range comparisons(dir, root) {
 		if _, err := exec.LookPath(c.bin); err != nil {
@@ -172,7 +178,7 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 			rows = append(rows, benchRow{What: c.what, Note: "failed: " + firstLine(err.Error())})
 			continue
 		}
-		rows = append(rows, row(c.what, d, floor, c.note))
+		rows = append(rows, row(c.what, d, floorRuns, c.note))
 	}
 
 	progress("where a start's time goes")
@@ -235,6 +241,22 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 		return err
 	}
 	return nb.print(e, runs)
+}
+
+// floorBinary writes the embedded floor (cmd/vjail-floor) into dir and
+// returns its path, with the note that says what it is. A vjail built
+// without build.sh has none, and is its own floor: heavier, by the
+// packages vjail links.
+func floorBinary(dir, self string) (path, note string, err error) {
+	b := initbin.Floor()
+	if b == nil {
+		return self, "vjail itself (built without build.sh), doing only that", nil
+	}
+	path = filepath.Join(dir, "vjail-floor")
+	if err := os.WriteFile(path, b, 0o755); err != nil {
+		return "", "", fmt.Errorf("write the floor's binary: %w", err)
+	}
+	return path, "a standard-library Go program, doing only that", nil
 }
 
 // benchStep is when a start reached one of its steps (fault.Point and

@@ -156,7 +156,7 @@ func testBinary(t *testing.T, name string) string {
 	v, _ := testPrograms.LoadOrStore(name, &testProgram{})
 	p := v.(*testProgram)
 	p.once.Do(func() {
-		dir, err := os.MkdirTemp("", "vjail-"+name)
+		dir, err := testBuildDir()
 		if err != nil {
 			p.err = err
 			return
@@ -684,7 +684,7 @@ func staticBinary(t *testing.T) string {
 		return filepath.Join(dir, "vjail")
 	}
 	staticVjail.once.Do(func() {
-		dir, err := os.MkdirTemp("", "vjail-static")
+		dir, err := testBuildDir()
 		if err != nil {
 			staticVjail.err = err
 			return

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -16,6 +17,9 @@ func TestMain(m *testing.M) {
 		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	code := m.Run()
+	if testBuilds.dir != "" {
+		os.RemoveAll(testBuilds.dir)
+	}
 	if leaks := leakedCgroups(); leaks != "" && code == 0 {
 		fmt.Fprintf(os.Stderr, "tests left cgroups behind: %s\n", leaks)
 		code = 1
@@ -33,4 +37,20 @@ func leakedCgroups() string {
 		out = append(out, m...)
 	}
 	return strings.Join(out, " ")
+}
+
+// testBuilds is the directory that the programs built for this test run
+// (probe, escape, build.sh's vjail) share, removed when the run ends.
+var testBuilds struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// testBuildDir makes testBuilds' directory on first use.
+func testBuildDir() (string, error) {
+	testBuilds.once.Do(func() {
+		testBuilds.dir, testBuilds.err = os.MkdirTemp("", "vjail-test-builds-")
+	})
+	return testBuilds.dir, testBuilds.err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vjail/vjail/internal/fault"
+	"github.com/vjail/vjail/internal/host/floor"
 	"github.com/vjail/vjail/internal/host/linuxns"
 )
 
@@ -55,8 +56,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == linuxns.ServeArg {
 		return linuxns.ServeMain(args[1:])
 	}
-	if len(args) > 1 && args[0] == linuxns.FloorArg {
-		return linuxns.FloorMain(args[1:])
+	if len(args) > 1 && args[0] == floor.Arg {
+		return floor.Main(args[1:])
 	}
 	fault.Time("cli.main")
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}

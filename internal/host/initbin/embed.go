@@ -4,11 +4,13 @@ package initbin
 
 import _ "embed"
 
-// build.sh builds both here before it builds vjail with the
+// build.sh builds all three here before it builds vjail with the
 // vjail_embedinit tag.
 var (
 	//go:embed vjail-init
 	initBinary []byte
 	//go:embed vjail-idle
 	idleBinary []byte
+	//go:embed vjail-floor
+	floorBinary []byte
 )

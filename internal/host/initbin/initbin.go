@@ -12,8 +12,13 @@
 // a jail starts about 1.5 ms sooner than with vjail as its own init. The
 // C init is a static C program of its own.
 //
+// A third binary, the benchmark's floor (cmd/vjail-floor), is a Go
+// program that links the standard library only: what vjail's start is
+// compared with must not carry vjail's own weight.
+//
 // A vjail built without build.sh (a plain `go build ./cmd/vjail`) carries
-// neither: Init and Idle return nil and vjail runs itself as the init.
+// none: Init and Idle return nil and vjail runs itself as the init, and
+// the bench measures vjail itself as the floor.
 package initbin
 
 // Init returns the embedded Go init's executable, or nil.
@@ -21,3 +26,7 @@ func Init() []byte { return initBinary }
 
 // Idle returns the embedded C init's executable, or nil.
 func Idle() []byte { return idleBinary }
+
+// Floor returns the embedded floor of `vjail bench` (cmd/vjail-floor),
+// or nil.
+func Floor() []byte { return floorBinary }

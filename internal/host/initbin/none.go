@@ -2,4 +2,4 @@
 
 package initbin
 
-var initBinary, idleBinary []byte
+var initBinary, idleBinary, floorBinary []byte

@@ -13,9 +13,6 @@ const ServeArg = "__vjail_serve"
 // ServeMain is only for Linux.
 func ServeMain([]string) int { return 1 }
 
-// FloorMain is only for Linux.
-func FloorMain([]string) int { return 1 }
-
 // ErrNotLinux is what this package answers elsewhere.
 var ErrNotLinux = errors.New("linux namespaces: not on Linux")
 

@@ -103,6 +103,3 @@ type Response struct {
 // InitArg is the first argument that makes the init's binary run as a
 // jail's init.
 const InitArg = "__vjail_init"
-
-// FloorArg makes the vjail binary run the benchmark floor's child.
-const FloorArg = "__vjail_floor"
