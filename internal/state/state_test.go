@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/vjail/vjail/internal/jsoncheck"
 )
 
 // openDir opens a state directory in a fresh temporary directory.
@@ -416,4 +418,11 @@ func TestClaims(t *testing.T) {
 	if err := d.Claim("jid", 1, "e"); err != nil {
 		t.Errorf("Claim(1, e) after a was removed = %v", err)
 	}
+}
+
+type plainRecord Record
+
+// TestGeneratedJSON checks state_easyjson.go against Record.
+func TestGeneratedJSON(t *testing.T) {
+	jsoncheck.Agree[Record, plainRecord](t)
 }

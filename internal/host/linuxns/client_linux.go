@@ -1,7 +1,6 @@
 package linuxns
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -163,7 +162,7 @@ func dial(socket string) (*net.UnixConn, error) {
 }
 
 func send(conn *net.UnixConn, req Request, fds []int) error {
-	b, err := json.Marshal(req)
+	b, err := req.MarshalJSON()
 	if err != nil {
 		return err
 	}
@@ -188,7 +187,7 @@ func recv(conn *net.UnixConn) (Response, []int, error) {
 		return Response{}, nil, io.EOF
 	}
 	var resp Response
-	if err := json.Unmarshal(buf[:n], &resp); err != nil {
+	if err := resp.UnmarshalJSON(buf[:n]); err != nil {
 		return Response{}, nil, fmt.Errorf("bad answer from the jail's init: %w", err)
 	}
 	return resp, parseFDs(oob[:oobn]), nil
@@ -197,14 +196,3 @@ func recv(conn *net.UnixConn) (Response, []int, error) {
 // deadlineSoon bounds how long output is drained after the command ended,
 // in case a process it left behind keeps the terminal open.
 func deadlineSoon() time.Time { return time.Now().Add(500 * time.Millisecond) }
-
-// warmClient encodes a request and decodes a response once, while the
-// client has time to spare (waiting for a new init): encoding/json learns
-// a type's fields by reflection on first use, which cost the exec.start
-// round trip about 0.1 ms. (Not in the init, whose own start it slowed
-// more than it saved: the init's threads have work enough then.)
-func warmClient() {
-	json.Marshal(Request{Op: "exec", Argv: []string{"true"}, Env: []string{"A=b"}})
-	var resp Response
-	json.Unmarshal([]byte(`{"pid":1,"exit":0}`), &resp)
-}

@@ -1,7 +1,6 @@
 package linuxns
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -140,7 +139,7 @@ func ServeMain(args []string) int {
 		return 2
 	}
 	var cfg InitConfig
-	if err := json.Unmarshal(b, &cfg); err != nil {
+	if err := cfg.UnmarshalJSON(b); err != nil {
 		return 2
 	}
 	runtime.GOMAXPROCS(1)
@@ -239,7 +238,7 @@ func (in *jailInit) goIdle() {
 	in.ln.Close()
 	in.drain()
 	in.mu.Lock()
-	arg, err := json.Marshal(in.cfg)
+	arg, err := in.cfg.MarshalJSON()
 	persist := "0"
 	if in.cfg.Persist {
 		persist = "1"
@@ -316,8 +315,12 @@ func execveat(fd int, argv, env []string) error {
 func readConfig() (*InitConfig, error) {
 	f := os.NewFile(fdConfig, "config")
 	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
 	var cfg InitConfig
-	if err := json.NewDecoder(f).Decode(&cfg); err != nil {
+	if err := cfg.UnmarshalJSON(b); err != nil {
 		return nil, fmt.Errorf("read configuration: %w", err)
 	}
 	return &cfg, nil
@@ -759,7 +762,7 @@ func (in *jailInit) handle(conn *net.UnixConn) {
 		}
 	}()
 	var req Request
-	if err := json.Unmarshal(buf[:n], &req); err != nil {
+	if err := req.UnmarshalJSON(buf[:n]); err != nil {
 		reply(conn, Response{Error: "bad request: " + err.Error()}, -1)
 		return
 	}
@@ -858,7 +861,7 @@ func (in *jailInit) boot(conn *net.UnixConn, req *Request, fds []int) {
 // and where its output goes) are handed to the request loop.
 func (in *jailInit) execBoot(path string, argv []string, master, logFD int) {
 	in.drain()
-	arg, err := json.Marshal(in.cfg)
+	arg, err := in.cfg.MarshalJSON()
 	if err == nil {
 		unix.Syscall(unix.SYS_FCNTL, fdListen, unix.F_SETFD, 0)
 		unix.Syscall(unix.SYS_FCNTL, uintptr(in.exe), unix.F_SETFD, 0)
@@ -1016,7 +1019,7 @@ func (in *jailInit) markStarted() {
 }
 
 func reply(conn *net.UnixConn, r Response, fd int) {
-	b, _ := json.Marshal(r)
+	b, _ := r.MarshalJSON()
 	var oob []byte
 	if fd >= 0 {
 		oob = unix.UnixRights(fd)

@@ -14,8 +14,21 @@
 // host.
 package linuxns
 
+// The messages below travel as JSON, encoded and decoded by code that
+// easyjson generates (protocol_easyjson.go, as go:generate says): the
+// init decodes its configuration on the critical path of every start,
+// where encoding/json's reflection on first use of a type cost about
+// 0.15 ms, and 0.03 ms more for each request and answer, in the init,
+// in vjail and in each request helper. protocol_test.go checks that the
+// generated code agrees with encoding/json on every field.
+//
+//go:generate go tool easyjson protocol.go
+//go:generate sed -i -e "/easyjson \"github.com.mailru.easyjson\"$/d" -e "/_ easyjson.Marshaler$/d" protocol_easyjson.go
+
 // InitConfig is what the spawned init needs to build the jail's root. It
 // travels as JSON on the init's fd 3.
+//
+//easyjson:json
 type InitConfig struct {
 	Name     string  `json:"name"`
 	Path     string  `json:"path"`
@@ -58,6 +71,8 @@ type Mount struct {
 }
 
 // Request is a message to a running init.
+//
+//easyjson:json
 type Request struct {
 	// Op is "exec" (start a command), "boot" (make the jail's own init,
 	// Argv, its PID 1), "kill" (signal every process but the init),
@@ -94,6 +109,8 @@ type Request struct {
 
 // Response is the init's answer. For exec, the first response has PID (and
 // with TTY, the pty's master fd attached); the second has Exit.
+//
+//easyjson:json
 type Response struct {
 	PID   int    `json:"pid,omitempty"`
 	Exit  *int   `json:"exit,omitempty"`

@@ -2,7 +2,6 @@ package linuxns
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -191,7 +190,11 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	if s.Config.Seccomp, err = s.Filters(); err != nil {
 		return nil, fmt.Errorf("seccomp filters: %w", err)
 	}
-	if err := json.NewEncoder(cfgW).Encode(&s.Config); err != nil {
+	cfgJSON, err := s.Config.MarshalJSON()
+	if err == nil {
+		_, err = cfgW.Write(cfgJSON)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("send configuration to init: %w", err)
 	}
 	cfgW.Close()
@@ -257,9 +260,6 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		deadline = time.Now().Add(30 * time.Second)
 	}
 	fault.Time("spawn.sent")
-	// While the init starts, this process would only wait: get ready to
-	// ask it for exec.start.
-	go warmClient()
 	if err := parentSync.SetReadDeadline(deadline); err != nil {
 		return nil, fmt.Errorf("wait for the init: %w", err)
 	}
