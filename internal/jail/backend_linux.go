@@ -168,7 +168,7 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 			cfg.DHCP = append(cfg.DHCP, vnet.JailIfName(a.If))
 		}
 	}
-	bins, err := linuxns.ProtectedBinaries(linuxns.ExecDir(b.dir.Path), initbin.Init(), initbin.Idle())
+	bins, err := initbin.ProtectedBinaries(initbin.ExecDir(b.dir.Path))
 	if err != nil {
 		return err
 	}

@@ -17,15 +17,9 @@
 // compared with must not carry vjail's own weight.
 //
 // A vjail built without build.sh (a plain `go build ./cmd/vjail`) carries
-// none: Init and Idle return nil and vjail runs itself as the init, and
-// the bench measures vjail itself as the floor.
+// none: vjail runs itself as the init (ProtectedBinaries), and the bench
+// measures vjail itself as the floor.
 package initbin
-
-// Init returns the embedded Go init's executable, or nil.
-func Init() []byte { return initBinary }
-
-// Idle returns the embedded C init's executable, or nil.
-func Idle() []byte { return idleBinary }
 
 // Floor returns the embedded floor of `vjail bench` (cmd/vjail-floor),
 // or nil.

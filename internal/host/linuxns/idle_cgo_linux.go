@@ -12,9 +12,9 @@ import "C"
 
 import _ "embed"
 
-// selfIdle reports whether this binary carries the small C init that an
+// SelfIdle reports whether this binary carries the small C init that an
 // idle jail's init becomes, as a constructor (see idle/idle.c).
-const selfIdle = true
+const SelfIdle = true
 
 // idleSource is not used: embedding it makes Go's build cache notice a
 // change to idle.c, which cgo's #include alone does not (golang/go#24355).

@@ -2,6 +2,6 @@
 
 package linuxns
 
-// selfIdle is false without cgo: this binary cannot become the small C
+// SelfIdle is false without cgo: this binary cannot become the small C
 // init (build.sh's vjail carries it as a binary of its own).
-const selfIdle = false
+const SelfIdle = false

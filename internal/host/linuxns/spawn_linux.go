@@ -41,7 +41,8 @@ type SpawnSpec struct {
 	// Log receives the init's own error output.
 	Log *os.File
 	// Binary is the Go init's executable ("" is this one); Idle, if set,
-	// the small C init's (ProtectedBinaries).
+	// the small C init's: both must be able to run inside the jail
+	// (initbin.ProtectedBinaries sees to that).
 	Binary, Idle string
 	// Started, if set, runs once the init lives in its namespaces and has
 	// what it needs to build the jail, while it does: what the host does
@@ -129,10 +130,7 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	exeFile := os.NewFile(uintptr(exeFD), bin)
 	defer exeFile.Close()
 	extra := []*os.File{cfgR, childSync, lnFile, exeFile} // fds 3, 4, 5, 6
-	// Both binaries must run inside the jail, whose root lacks the
-	// host's ELF interpreter: the C init, and the Go init it executes
-	// to serve a request.
-	if s.Idle != "" && staticBinary(bin) && staticBinary(s.Idle) {
+	if s.Idle != "" {
 		idleFD, err := unix.Open(s.Idle, unix.O_PATH|unix.O_CLOEXEC, 0)
 		if err != nil {
 			return nil, fmt.Errorf("the idle init's binary: %w", err)

@@ -1,4 +1,4 @@
-package linuxns
+package initbin
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/vjail/vjail/internal/host/linuxns"
 )
 
 // Binaries are the executables a jail's init runs from.
@@ -24,9 +26,9 @@ type Binaries struct {
 	Idle string
 }
 
-// ProtectedBinaries returns the init's executables (init and idle, the
-// binaries build.sh embeds, or when nil the running vjail binary, which
-// carries the idle init when built with cgo) as copies in dir that nobody
+// ProtectedBinaries returns the init's executables (the binaries build.sh
+// embeds, or without them the running vjail binary, which carries the
+// idle init when built with cgo) as copies in dir that nobody
 // but their owner may read (mode 0711), made once per vjail binary and
 // shared by every jail. The jail's init and the helpers it starts are
 // executed from them, which keeps them out of the jail's root's reach:
@@ -38,23 +40,26 @@ type Binaries struct {
 // running binary that others cannot read already is used as it is.
 // Copies made for other vjail binaries are removed once an hour old; a
 // copy gone from under a running vjail is made again.
-func ProtectedBinaries(dir string, init, idle []byte) (Binaries, error) {
-	if init == nil {
+//
+// The idle init is used only where it can run inside a jail, whose root
+// lacks the host's ELF interpreter and C library, as can the Go init it
+// executes to serve a request: build.sh's binaries are static by
+// construction; the running binary is looked at.
+func ProtectedBinaries(dir string) (Binaries, error) {
+	if initBinary == nil {
 		self, err := protectedBinary(dir, "vjail", nil)
-		if err != nil || !selfIdle {
+		if err != nil || !linuxns.SelfIdle || !staticBinary("/proc/self/exe") {
 			return Binaries{Init: self}, err
 		}
 		return Binaries{Init: self, Idle: self}, nil
 	}
 	var b Binaries
 	var err error
-	if b.Init, err = protectedBinary(dir, "vjail-init", init); err != nil {
+	if b.Init, err = protectedBinary(dir, "vjail-init", initBinary); err != nil {
 		return Binaries{}, err
 	}
-	if idle != nil {
-		if b.Idle, err = protectedBinary(dir, "vjail-idle", idle); err != nil {
-			return Binaries{}, err
-		}
+	if b.Idle, err = protectedBinary(dir, "vjail-idle", idleBinary); err != nil {
+		return Binaries{}, err
 	}
 	return b, nil
 }
@@ -167,27 +172,18 @@ func ExecDir(state string) string {
 	return "/var/lib/vjail/exec"
 }
 
-var staticCache sync.Map // path -> bool
-
 // staticBinary reports whether the executable at path needs no ELF
-// interpreter: a dynamically linked one cannot be executed again inside a
-// jail whose root lacks the host's loader and C library, so its init
-// stays the Go init. The host reads it, since the jail's init may not.
+// interpreter.
 func staticBinary(path string) bool {
-	if v, ok := staticCache.Load(path); ok {
-		return v.(bool)
-	}
 	f, err := elf.Open(path)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	static := true
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_INTERP {
-			static = false
+			return false
 		}
 	}
-	staticCache.Store(path, static)
-	return static
+	return true
 }
