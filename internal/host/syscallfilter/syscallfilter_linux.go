@@ -64,7 +64,10 @@ const newNamespaces = unix.CLONE_NEWNS | unix.CLONE_NEWCGROUP | unix.CLONE_NEWUT
 // answering ENOSYS (its flags sit in a struct a filter cannot read, so the
 // C library falls back to clone, whose flags it can), and any system call
 // newer than the filter's table answering ENOSYS too, so that programs
-// fall back rather than take EPERM for a refusal. They are assembled on
+// fall back rather than take EPERM for a refusal, and every system call
+// of another ABI (i386's, through int $0x80 on amd64) answering ENOSYS:
+// the rules are written in this ABI's numbers, and the library's filter
+// lets other ABIs through unexamined, past all of them. They are assembled on
 // the host, while the init's runtime starts, and sent in its
 // configuration: assembling them in the init cost each start about a
 // millisecond.
@@ -103,9 +106,9 @@ func Jail(f Filters) ([][]byte, error) {
 		})
 		groups[0].Names = append(groups[0].Names, "setns")
 	}
-	newer, err := newerFilter(info)
+	abi, err := abiFilter(info)
 	if err != nil {
-		return nil, fmt.Errorf("seccomp filter for newer system calls: %w", err)
+		return nil, fmt.Errorf("seccomp filter for other ABIs and newer system calls: %w", err)
 	}
 	policy := seccomp.Policy{DefaultAction: seccomp.ActionAllow, Syscalls: groups}
 	insts, err := policy.Assemble()
@@ -116,12 +119,16 @@ func Jail(f Filters) ([][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seccomp filter: %w", err)
 	}
-	return [][]byte{newer, main}, nil
+	return [][]byte{abi, main}, nil
 }
 
-// newerFilter answers ENOSYS to every system call numbered above the
-// highest that info knows.
-func newerFilter(info *arch.Info) ([]byte, error) {
+// abiFilter answers ENOSYS to every system call of an ABI other than
+// info's, and to every one numbered above the highest that info knows.
+// 32-bit programs (i386 on amd64) therefore cannot run in a jail, as
+// FreeBSD's can under COMPAT_FREEBSD32: their system calls would need
+// rules of their own, which the library assembles for the running
+// architecture only.
+func abiFilter(info *arch.Info) ([]byte, error) {
 	highest := 0
 	for nr := range info.SyscallNumbers {
 		highest = max(highest, nr)
@@ -134,7 +141,7 @@ func newerFilter(info *arch.Info) ([]byte, error) {
 	)
 	return assemble([]bpf.Instruction{
 		bpf.LoadAbsolute{Off: archOffset, Size: 4},
-		bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: uint32(info.ID), SkipTrue: 3},
+		bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: uint32(info.ID), SkipTrue: 2},
 		bpf.LoadAbsolute{Off: nrOffset, Size: 4},
 		bpf.JumpIf{Cond: bpf.JumpGreaterThan, Val: uint32(highest), SkipFalse: 1},
 		bpf.RetConstant{Val: retErrno | uint32(unix.ENOSYS)},
