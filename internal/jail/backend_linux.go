@@ -157,12 +157,8 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 		Name: s.Name, Path: s.Path, Hostname: s.Hostname, Domain: s.Domain,
 		VNet: s.VNet, Persist: s.Persist, Mounts: mounts,
 	}
-	filters := syscallfilter.Filters{AllSocketFamilies: s.Allow["allow.socket_af"]}
-	cfg.DropCaps, filters.Deny = restrictions(s)
-	if p, ok := s.Params.Param("children.max"); ok && len(p.Values) == 1 {
-		n, err := strconv.Atoi(p.Values[0])
-		filters.AllowNamespaces = err == nil && n > 0
-	}
+	var filters syscallfilter.Filters
+	cfg.DropCaps, filters = restrictions(s)
 	for _, a := range s.VNetAddrs {
 		if a.DHCP {
 			cfg.DHCP = append(cfg.DHCP, vnet.JailIfName(a.If))
@@ -420,12 +416,20 @@ const (
 // Root in the jail holds capabilities only over the jail's own namespaces,
 // so these restrict the jail within itself; the host is out of reach in
 // any case.
-func restrictions(s *Spec) (caps []int, syscalls []string) {
+func restrictions(s *Spec) (caps []int, filters syscallfilter.Filters) {
+	filters.AllSocketFamilies = s.Allow["allow.socket_af"]
+	if p, ok := s.Params.Param("children.max"); ok && len(p.Values) == 1 {
+		n, err := strconv.Atoi(p.Values[0])
+		filters.Namespaces = err == nil && n > 0
+	}
 	if !s.Allow["allow.suser"] && hasParam(s, "allow.suser") {
+		// Without a capability, the jail's root can make none of the
+		// calls that allow.* lets it make.
 		for c := 0; c <= capLastCap; c++ {
 			caps = append(caps, c)
 		}
-		return caps, nil
+		filters.SetHostname, filters.Mount, filters.SysVIPC = true, true, true
+		return caps, filters
 	}
 	if !s.Allow["allow.raw_sockets"] {
 		caps = append(caps, capNetRaw)
@@ -433,18 +437,10 @@ func restrictions(s *Spec) (caps []int, syscalls []string) {
 	if !s.Allow["allow.mlock"] {
 		caps = append(caps, capIPCLock)
 	}
-	if !s.Allow["allow.set_hostname"] {
-		syscalls = append(syscalls, "sethostname", "setdomainname")
-	}
-	if !s.Allow["allow.mount"] {
-		syscalls = append(syscalls, "mount", "umount2", "fsopen", "fsconfig", "fsmount", "fspick",
-			"move_mount", "open_tree", "mount_setattr", "pivot_root")
-	}
-	if !s.Allow["allow.sysvipc"] {
-		syscalls = append(syscalls, "shmget", "shmat", "shmctl", "shmdt", "semget", "semop", "semctl",
-			"semtimedop", "msgget", "msgsnd", "msgrcv", "msgctl")
-	}
-	return caps, syscalls
+	filters.SetHostname = s.Allow["allow.set_hostname"]
+	filters.Mount = s.Allow["allow.mount"]
+	filters.SysVIPC = s.Allow["allow.sysvipc"]
+	return caps, filters
 }
 
 func hasParam(s *Spec, name string) bool {

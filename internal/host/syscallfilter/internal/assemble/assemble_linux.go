@@ -1,4 +1,9 @@
-package syscallfilter
+// Package assemble assembles a jail's seccomp filters with
+// elastic/go-seccomp-bpf. syscallfilter keeps what it assembles for the
+// machine the tables were generated on (go generate), so that vjail does
+// not link the library's syscall tables, and calls it on other
+// architectures.
+package assemble
 
 import (
 	"encoding/binary"
@@ -31,16 +36,6 @@ var baseDeny = []string{
 	"uselib", "userfaultfd", "ustat", "vm86", "vm86old",
 }
 
-// Filters says what a jail's seccomp filters deny beyond baseDeny.
-type Filters struct {
-	// Deny are system calls denied with EPERM.
-	Deny []string
-	// AllowNamespaces lets commands create namespaces (children.max > 0).
-	AllowNamespaces bool
-	// AllSocketFamilies lets commands create sockets of every address
-	// family (allow.socket_af); otherwise only of socketFamilies.
-	AllSocketFamilies bool
-}
 
 // socketFamilies are the address families a jail without
 // allow.socket_af may use, FreeBSD's (local, IPv4, IPv6, route) in Linux
@@ -58,26 +53,23 @@ const newNamespaces = unix.CLONE_NEWNS | unix.CLONE_NEWCGROUP | unix.CLONE_NEWUT
 	unix.CLONE_NEWUSER | unix.CLONE_NEWPID | unix.CLONE_NEWNET | unix.CLONE_NEWTIME
 
 // Jail assembles the seccomp filters that everything started in a
-// jail inherits: the denials above, f.Deny (those of the jail's allow.*
-// parameters), namespace creation unless f.AllowNamespaces, address
-// families beyond socketFamilies unless f.AllSocketFamilies, clone3
+// jail inherits: the denials above, deny (those of the jail's allow.*
+// parameters), namespace creation unless namespaces, address
+// families beyond socketFamilies unless allSocketFamilies, clone3
 // answering ENOSYS (its flags sit in a struct a filter cannot read, so the
 // C library falls back to clone, whose flags it can), and any system call
 // newer than the filter's table answering ENOSYS too, so that programs
 // fall back rather than take EPERM for a refusal, and every system call
 // of another ABI (i386's, through int $0x80 on amd64) answering ENOSYS:
 // the rules are written in this ABI's numbers, and the library's filter
-// lets other ABIs through unexamined, past all of them. They are assembled on
-// the host, while the init's runtime starts, and sent in its
-// configuration: assembling them in the init cost each start about a
-// millisecond.
-func Jail(f Filters) ([][]byte, error) {
+// lets other ABIs through unexamined, past all of them.
+func Jail(deny []string, namespaces, allSocketFamilies bool) ([][]byte, error) {
 	info, err := arch.GetInfo("")
 	if err != nil {
 		return nil, err
 	}
 	var names []string
-	for _, name := range append(slices.Clone(baseDeny), f.Deny...) {
+	for _, name := range append(slices.Clone(baseDeny), deny...) {
 		if _, ok := info.SyscallNames[name]; ok && !slices.Contains(names, name) {
 			names = append(names, name)
 		}
@@ -87,7 +79,7 @@ func Jail(f Filters) ([][]byte, error) {
 		{Names: names, Action: eperm},
 		{Names: []string{"clone3"}, Action: seccomp.ActionErrno | seccomp.Action(unix.ENOSYS)},
 	}
-	if !f.AllSocketFamilies {
+	if !allSocketFamilies {
 		// Each condition must hold: a family that is none of these.
 		var other seccomp.ArgumentConditions
 		for _, af := range socketFamilies {
@@ -98,7 +90,7 @@ func Jail(f Filters) ([][]byte, error) {
 			Action:             seccomp.ActionErrno | seccomp.Action(unix.EAFNOSUPPORT),
 		})
 	}
-	if !f.AllowNamespaces {
+	if !namespaces {
 		newNS := seccomp.ArgumentConditions{{Argument: 0, Operation: seccomp.BitsSet, Value: newNamespaces}}
 		groups = append(groups, seccomp.SyscallGroup{
 			NamesWithCondtions: []seccomp.NameWithConditions{{Name: "clone", Conditions: newNS}, {Name: "unshare", Conditions: newNS}},
