@@ -36,7 +36,6 @@ var baseDeny = []string{
 	"uselib", "userfaultfd", "ustat", "vm86", "vm86old",
 }
 
-
 // socketFamilies are the address families a jail without
 // allow.socket_af may use, FreeBSD's (local, IPv4, IPv6, route) in Linux
 // terms: AF_NETLINK is the routing socket, and AF_PACKET, which the DHCP
