@@ -39,9 +39,9 @@ func newBenchCmd(e *env) *cobra.Command {
 stop a vnet jail that runs /bin/true, each as a whole vjail process, beside
 the floor measured in the same run (a standard-library Go program that
 re-executes itself in the same namespaces with the same id mapping,
-pivot_roots into the same root and executes /bin/true), and both again in
-turns with each other, whose ratio compares runs made under the same
-conditions and, when installed, unshare(1) with chroot, bubblewrap, crun,
+pivot_roots into the same root and executes /bin/true), both again in
+turns with each other (their ratio compares runs made under the same
+conditions), and, when installed, unshare(1) with chroot, bubblewrap, crun,
 lxc-execute and systemd-nspawn doing the same; then the host memory that
 each idle persist vnet jail costs (slab, kernel stacks, page tables and the
 PSS of its processes) measured over --jails jails. It needs root and
