@@ -6,7 +6,8 @@
 # memory per jail instead of the Go init's 1.6 MiB. Both are executed
 # inside the jail, whose root lacks the host's loader and C library:
 # hence static. Neither Go binary uses cgo, whose static C library costs
-# each process about 0.5 ms of start-up.
+# each process about 0.5 ms of start-up. A third, `vjail bench`'s floor
+# (cmd/vjail-floor), links the standard library only.
 #
 # A plain `go build ./cmd/vjail` works too, but its jails run vjail itself
 # as their init (and with cgo, the C init as a constructor in it).
