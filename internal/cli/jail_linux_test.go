@@ -324,14 +324,23 @@ func hostUIDOf(t *testing.T, w *world, cmdline string) string {
 	return ""
 }
 
+// pgrep lists the host pids of jailed processes whose command line is
+// cmdline. Processes in the test's own pid namespace are the host's, not
+// a jail's: an administrator's `sleep 60` beside the tests once failed
+// TestCgroupV1.
 func pgrep(t *testing.T, cmdline string) string {
+	own, _ := os.Readlink("/proc/self/ns/pid")
 	entries, _ := os.ReadDir("/proc")
 	var out []string
 	for _, e := range entries {
 		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		if err == nil && strings.ReplaceAll(strings.TrimRight(string(b), "\x00"), "\x00", " ") == cmdline {
-			out = append(out, e.Name())
+		if err != nil || strings.ReplaceAll(strings.TrimRight(string(b), "\x00"), "\x00", " ") != cmdline {
+			continue
 		}
+		if ns, err := os.Readlink("/proc/" + e.Name() + "/ns/pid"); err == nil && ns == own {
+			continue
+		}
+		out = append(out, e.Name())
 	}
 	return strings.Join(out, " ")
 }
