@@ -2,15 +2,19 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -93,6 +97,9 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 	if err != nil {
 		return err
 	}
+	reclaimBenches(e, self)
+	ctx, stopSignals := catchBenchSignals()
+	defer stopSignals()
 	dir, err := os.MkdirTemp("", "vjail-bench-")
 	if err != nil {
 		return err
@@ -107,7 +114,7 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 	if err := benchUserland(root); err != nil {
 		return err
 	}
-	stateDir, done, err := benchStateDir("vjail-bench-")
+	stateDir, done, err := benchStateDir("vjail-bench-", dir)
 	if err != nil {
 		return err
 	}
@@ -116,8 +123,8 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 	if err := os.WriteFile(conf, []byte(fmt.Sprintf("bench { path = %q; vnet; persist; exec.start = \"/bin/true\"; }\n", root)), 0o644); err != nil {
 		return err
 	}
-	vjail := vjailRunner(self, stateDir, conf)
-	defer vjail("stop", "-q")
+	vjail := vjailRunner(ctx, self, stateDir, conf)
+	defer vjailRunner(context.Background(), self, stateDir, conf)("stop", "-q")
 	progress := func(what string) {
 		if !asJSON {
 			fmt.Fprintf(e.stderr, "measuring %s...\n", what)
@@ -132,13 +139,16 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 	// A whole process, as every other row is: the floor starts, re-execs
 	// itself into the namespaces, and the child pivots and runs /bin/true.
 	runFloor := func() error {
+		if ctx.Err() != nil {
+			return errInterrupted
+		}
 		out, err := exec.Command(floorBin, floor.Arg, root, strconv.Itoa(jail.FirstUID), strconv.Itoa(linuxns.IDRange)).CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("floor: %v: %s", err, out)
 		}
 		return nil
 	}
-	floorRuns, err := measure(runs, runFloor)
+	floorRuns, err := measure(ctx, runs, runFloor)
 	if err != nil {
 		return err
 	}
@@ -193,7 +203,7 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 			rows = append(rows, benchRow{What: c.what, Note: "setup failed: " + err.Error()})
 			continue
 		}
-		d, err := measure(runs, func() error {
+		d, err := measure(ctx, runs, func() error {
 			out, err := exec.Command(c.argv[0], c.argv[1:]...).CombinedOutput()
 			if err != nil {
 				return fmt.Errorf("%v: %s", err, strings.TrimSpace(string(out)))
@@ -206,21 +216,24 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 		}
 		rows = append(rows, row(c.what, d, floorRuns, c.note))
 	}
+	if ctx.Err() != nil {
+		return errInterrupted
+	}
 
 	progress("where a start's time goes")
-	steps, err := startBreakdown(dir, self, stateDir, conf, min(runs, 20))
+	steps, err := startBreakdown(ctx, dir, self, stateDir, conf, min(runs, 20))
 	if err != nil {
 		return err
 	}
 
 	progress(fmt.Sprintf("the memory of %d idle persist vnet jails", jails))
-	mem, err := benchMem(e, self, dir, root, jails)
+	mem, err := benchMem(ctx, self, dir, root, jails)
 	if err != nil {
 		return err
 	}
 	var nb *netBench
 	if netJails > 0 {
-		if nb, err = runNetBench(e, self, root, runs, netJails, asJSON); err != nil {
+		if nb, err = runNetBench(ctx, e, self, root, runs, netJails, asJSON); err != nil {
 			return err
 		}
 	}
@@ -297,7 +310,7 @@ type benchStep struct {
 // little) and returns the median time of each step from the start of
 // vjail's package initialisation, in order, from the launch of vjail's
 // process (before it: negative) to its exit.
-func startBreakdown(dir, self, stateDir, conf string, runs int) ([]benchStep, error) {
+func startBreakdown(ctx context.Context, dir, self, stateDir, conf string, runs int) ([]benchStep, error) {
 	times := filepath.Join(dir, "times")
 	if err := os.WriteFile(times, nil, 0o666); err != nil {
 		return nil, err
@@ -306,8 +319,8 @@ func startBreakdown(dir, self, stateDir, conf string, runs int) ([]benchStep, er
 	if err := os.Chmod(times, 0o666); err != nil {
 		return nil, err
 	}
-	timed := vjailRunner(self, stateDir, conf, "VJAIL_FAULT_TIMES="+times)
-	plain := vjailRunner(self, stateDir, conf) // the stop's steps are not recorded
+	timed := vjailRunner(ctx, self, stateDir, conf, "VJAIL_FAULT_TIMES="+times)
+	plain := vjailRunner(ctx, self, stateDir, conf) // the stop's steps are not recorded
 	// When each start's process was launched and seen to exit, on the
 	// clock of the times file: the Go runtime's start before vjail's
 	// packages, and its exit, belong to a start's time too.
@@ -367,7 +380,12 @@ func startBreakdown(dir, self, stateDir, conf string, runs int) ([]benchStep, er
 // bare container or test machine's disk), it mounts a tmpfs of its own
 // there, so that the figures do not include a journal's file creation
 // costs that no host pays. done unmounts and removes it.
-func benchStateDir(prefix string) (dir string, done func(), err error) {
+//
+// The bench holds a lock on the directory's owner file while it lives,
+// which names work (the directory of its userland and configuration) and
+// netns (network namespaces it made), so that the next bench can remove
+// what one killed meanwhile left (reclaimBenches).
+func benchStateDir(prefix, work string, netns ...string) (dir string, done func(), err error) {
 	dir, err = os.MkdirTemp("/run", prefix)
 	if err != nil {
 		return "", nil, err
@@ -377,23 +395,114 @@ func benchStateDir(prefix string) (dir string, done func(), err error) {
 		os.Remove(dir)
 		return "", nil, err
 	}
-	if st.Type == unix.TMPFS_MAGIC {
-		return dir, func() { os.RemoveAll(dir) }, nil
+	mounted := st.Type != unix.TMPFS_MAGIC
+	if mounted {
+		if err := unix.Mount("tmpfs", dir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0700,size=64m"); err != nil {
+			os.Remove(dir)
+			return "", nil, fmt.Errorf("tmpfs for the bench's state at %s: %w", dir, err)
+		}
 	}
-	if err := unix.Mount("tmpfs", dir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0700,size=64m"); err != nil {
-		os.Remove(dir)
-		return "", nil, fmt.Errorf("tmpfs for the bench's state at %s: %w", dir, err)
+	remove := func() {
+		if mounted {
+			unix.Unmount(dir, unix.MNT_DETACH)
+		}
+		os.RemoveAll(dir)
+	}
+	owner, err := os.OpenFile(filepath.Join(dir, benchOwner), os.O_RDWR|os.O_CREATE, 0o600)
+	if err == nil {
+		if err = unix.Flock(int(owner.Fd()), unix.LOCK_EX); err == nil {
+			_, err = fmt.Fprintf(owner, "%s\n%s\n", work, strings.Join(netns, " "))
+		}
+		if err != nil {
+			owner.Close()
+		}
+	}
+	if err != nil {
+		remove()
+		return "", nil, fmt.Errorf("the bench's state at %s: %w", dir, err)
 	}
 	return dir, func() {
+		remove()
+		owner.Close()
+	}, nil
+}
+
+// benchOwner is the file in a bench's state directory that the bench
+// holds locked while it lives.
+const benchOwner = ".bench-owner"
+
+// reclaimBenches removes what benches that died without cleaning up left
+// (a SIGKILL, or an older vjail's death by SIGPIPE under `| head`): the
+// jails of each state directory whose owner file no bench holds, its
+// tmpfs, the directory itself, its bench's userland and network
+// namespaces. A directory without an owner file is left for a minute: a
+// bench may be about to make it.
+func reclaimBenches(e *env, self string) {
+	dirs, _ := filepath.Glob("/run/vjail-bench-*")
+	for _, dir := range dirs {
+		var work string
+		var netns []string
+		f, err := os.OpenFile(filepath.Join(dir, benchOwner), os.O_RDWR, 0)
+		if err != nil {
+			if st, err := os.Stat(dir); err != nil || time.Since(st.ModTime()) < time.Minute {
+				continue
+			}
+		} else {
+			if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) != nil {
+				f.Close()
+				continue // its bench lives
+			}
+			b, _ := io.ReadAll(f)
+			f.Close()
+			lines := strings.SplitN(string(b), "\n", 3)
+			if len(lines) >= 2 {
+				work, netns = lines[0], strings.Fields(lines[1])
+			}
+		}
+		stop := exec.Command(self, "--state-dir", dir, "stop", "-q")
+		if len(netns) > 0 {
+			stop = exec.Command("nsenter", append([]string{"--net=/run/netns/" + netns[0], self}, stop.Args[1:]...)...)
+		}
+		stop.Run()
+		for _, ns := range netns {
+			exec.Command("ip", "netns", "del", ns).Run()
+		}
 		unix.Unmount(dir, unix.MNT_DETACH)
 		os.RemoveAll(dir)
-	}, nil
+		if strings.HasPrefix(work, filepath.Join(os.TempDir(), "vjail-bench-")) {
+			os.RemoveAll(work)
+		}
+		fmt.Fprintf(e.stderr, "removed what an earlier bench left: %s\n", dir)
+	}
+}
+
+// errInterrupted ends a bench stopped by SIGINT or SIGTERM, once it has
+// removed what it made.
+var errInterrupted = errors.New("interrupted; what the bench made is removed")
+
+// catchBenchSignals keeps SIGINT and SIGTERM from killing the bench
+// before it has removed its jails, mounts and directories: they cancel
+// the context, which the bench checks between runs. SIGPIPE (the output
+// piped to a reader that quit, `vjail bench | head`) is caught too, so
+// that a write fails instead of ending the process. stop restores the
+// signals' defaults.
+func catchBenchSignals() (ctx context.Context, stop func()) {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	pipe := make(chan os.Signal, 1)
+	signal.Notify(pipe, syscall.SIGPIPE)
+	return ctx, func() {
+		signal.Stop(pipe)
+		cancel()
+	}
 }
 
 // vjailRunner runs this binary as a whole process on one state directory
 // and configuration, as an administrator would.
-func vjailRunner(self, stateDir, conf string, env ...string) func(args ...string) error {
+func vjailRunner(ctx context.Context, self, stateDir, conf string, env ...string) func(args ...string) error {
 	return func(args ...string) error {
+		if ctx.Err() != nil {
+			return errInterrupted
+		}
 		all := append([]string{"--state-dir", stateDir, "-f", conf}, args...)
 		cmd := exec.Command(self, all...)
 		if len(env) > 0 {
@@ -506,9 +615,12 @@ func ociBundle(bundle, root string) error {
 	return os.WriteFile(filepath.Join(bundle, "config.json"), b, 0o644)
 }
 
-func measure(runs int, f func() error) ([]time.Duration, error) {
+func measure(ctx context.Context, runs int, f func() error) ([]time.Duration, error) {
 	var out []time.Duration
 	for i := 0; i < runs; i++ {
+		if ctx.Err() != nil {
+			return nil, errInterrupted
+		}
 		t0 := time.Now()
 		if err := f(); err != nil {
 			return nil, err
@@ -541,8 +653,8 @@ func quantile(d []time.Duration, q float64) time.Duration {
 // benchMem starts n idle persist vnet jails and measures what they add to
 // the kernel's slab, kernel stacks and page tables, and their processes'
 // PSS (a shared page counts once across all of them).
-func benchMem(e *env, self, dir, root string, n int) (benchMemory, error) {
-	stateDir, done, err := benchStateDir("vjail-bench-mem-")
+func benchMem(ctx context.Context, self, dir, root string, n int) (benchMemory, error) {
+	stateDir, done, err := benchStateDir("vjail-bench-mem-", dir)
 	if err != nil {
 		return benchMemory{}, err
 	}
@@ -556,8 +668,8 @@ func benchMem(e *env, self, dir, root string, n int) (benchMemory, error) {
 	if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
 		return benchMemory{}, err
 	}
-	run := vjailRunner(self, stateDir, conf)
-	defer run("stop", "-q")
+	run := vjailRunner(ctx, self, stateDir, conf)
+	defer vjailRunner(context.Background(), self, stateDir, conf)("stop", "-q")
 	time.Sleep(200 * time.Millisecond)
 	before, err := meminfo()
 	if err != nil {

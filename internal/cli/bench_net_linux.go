@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -46,7 +47,7 @@ type nth struct {
 // jail to an outside namespace through the host routed and through its
 // NAT. The host namespace has two uplinks to the outside one: up0 with
 // networks.conf's masquerade, up1 routed (the outside has a route back).
-func runNetBench(e *env, self, root string, runs, jails int, asJSON bool) (*netBench, error) {
+func runNetBench(ctx context.Context, e *env, self, root string, runs, jails int, asJSON bool) (*netBench, error) {
 	dir, err := os.MkdirTemp("", "vjail-bench-net-")
 	if err != nil {
 		return nil, err
@@ -80,7 +81,7 @@ func runNetBench(e *env, self, root string, runs, jails int, asJSON bool) (*netB
 			return nil, fmt.Errorf("%s: %v: %s", strings.Join(c, " "), err, o)
 		}
 	}
-	stateDir, done, err := benchStateDir("vjail-bench-net-")
+	stateDir, done, err := benchStateDir("vjail-bench-net-", dir, ns, out)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +99,9 @@ func runNetBench(e *env, self, root string, runs, jails int, asJSON bool) (*netB
 		return nil, err
 	}
 	vjail := func(args ...string) error {
+		if ctx.Err() != nil && args[0] != "stop" && args[0] != "net" {
+			return errInterrupted
+		}
 		all := append([]string{"--net=/run/netns/" + ns, self, "--state-dir", stateDir, "-f", conf, "--networks", networks}, args...)
 		out, err := exec.Command("nsenter", all...).CombinedOutput()
 		if err != nil {
