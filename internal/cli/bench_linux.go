@@ -168,7 +168,7 @@ func runBench(e *env, runs, jails, netJails int, asJSON bool) error {
 	}
 	// The same again in turns (floor, start, stop, floor, ...): in a row,
 	// a small program run a hundred times has this machine's caches to
-	// itself, and the floor measured 20 to 30% faster than in turns with
+	// itself, and the floor measured up to 20% faster than in turns with
 	// vjail, whose start alternates with its stop in any case. Both
 	// ratios are printed.
 	progress("the floor and vjail start, in turns")

@@ -56,7 +56,6 @@ func InitMain() int {
 	// read it: an O_PATH handle is enough to execute it).
 	exe := fdExe
 	signals, caught := catchSignals()
-	startSpawner, spawner := spawnerThread()
 	cfg, err := readConfig()
 	fault.Time("init.config")
 	if err != nil {
@@ -67,7 +66,7 @@ func InitMain() int {
 	// The spawner's thread restricts itself (bounding set, seccomp: both
 	// are the thread's own) while this one builds the root, as the signal
 	// handlers go in: both are in place before the jail has a process.
-	startSpawner <- in
+	spawner := in.startSpawner()
 	go in.handleSignals(signals)
 	if err := setupJail(cfg, parent); err != nil {
 		parent.Write([]byte("error: " + err.Error()))
@@ -607,63 +606,45 @@ type spawnResult struct {
 // starts can have it. The channel says when the thread is ready, or why
 // it cannot be.
 func (in *jailInit) startSpawner() <-chan error {
-	start, ready := spawnerThread()
-	start <- in
-	return ready
-}
-
-// spawnerThread starts the spawner's goroutine on a thread of its own
-// now, to serve as the spawner of the init sent on start: the main
-// thread's first goroutine stays locked to it (the init executes its idle
-// form from there), so the spawner needs a new thread, which the runtime
-// makes only when it gets to it; an init that asks for the thread before
-// it reads its configuration has it ready when it needs it.
-func spawnerThread() (start chan<- *jailInit, ready <-chan error) {
-	startc, readyc := make(chan *jailInit, 1), make(chan error, 1)
+	ready := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread dies with the init
-		in := <-startc
-		in.runSpawner(readyc)
-	}()
-	return startc, readyc
-}
-
-// runSpawner restricts the calling thread and forks in.spawn's jobs.
-func (in *jailInit) runSpawner(ready chan<- error) {
-	for _, c := range in.cfg.DropCaps {
-		// A request served in a booted jail comes from a process
-		// that has the jail's bounding set already.
-		if have, _ := unix.PrctlRetInt(unix.PR_CAPBSET_READ, uintptr(c), 0, 0, 0); have == 0 {
-			continue
+		for _, c := range in.cfg.DropCaps {
+			// A request served in a booted jail comes from a process
+			// that has the jail's bounding set already.
+			if have, _ := unix.PrctlRetInt(unix.PR_CAPBSET_READ, uintptr(c), 0, 0, 0); have == 0 {
+				continue
+			}
+			if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil {
+				ready <- fmt.Errorf("drop capability %d: %w", c, err)
+				return
+			}
 		}
-		if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil {
-			ready <- fmt.Errorf("drop capability %d: %w", c, err)
+		if err := loadFilters(in.cfg.Seccomp); err != nil {
+			ready <- err
 			return
 		}
-	}
-	if err := loadFilters(in.cfg.Seccomp); err != nil {
-		ready <- err
-		return
-	}
-	ready <- nil
-	for job := range in.spawn {
-		if job.inPlace > 0 {
-			job.done <- spawnResult{err: execveat(job.inPlace, job.argv, job.attr.Env)}
-			continue
+		ready <- nil
+		for job := range in.spawn {
+			if job.inPlace > 0 {
+				job.done <- spawnResult{err: execveat(job.inPlace, job.argv, job.attr.Env)}
+				continue
+			}
+			in.mu.Lock()
+			pid, err := syscall.ForkExec(job.path, job.argv, job.attr)
+			var res spawnResult
+			if err != nil {
+				res.err = err
+			} else {
+				res.pid = pid
+				res.wait = make(chan unix.WaitStatus, 1)
+				in.waiters[pid] = res.wait
+			}
+			in.mu.Unlock()
+			job.done <- res
 		}
-		in.mu.Lock()
-		pid, err := syscall.ForkExec(job.path, job.argv, job.attr)
-		var res spawnResult
-		if err != nil {
-			res.err = err
-		} else {
-			res.pid = pid
-			res.wait = make(chan unix.WaitStatus, 1)
-			in.waiters[pid] = res.wait
-		}
-		in.mu.Unlock()
-		job.done <- res
-	}
+	}()
+	return ready
 }
 
 // reap collects every child, ours and orphaned, as PID 1 must, and hands
