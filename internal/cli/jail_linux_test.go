@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -710,12 +711,64 @@ func staticBinary(t *testing.T) string {
 	return staticVjail.path
 }
 
-// TestIdleInit runs jails through build.sh's vjail binary: the init is
-// the embedded Go init, and once started it becomes the embedded C init;
-// everything still works through it: exec with its status, the jail's
-// restrictions, no descriptor of vjail's reaching a command, no signal
-// left blocked in one, a jail without persist ending with its last
-// process, and stop.
+// ttyCommand is a vjail command running on a pseudo-terminal.
+type ttyCommand struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	master console.Console
+	out    chan string
+}
+
+// ttyRun starts bin with args on a new pseudo-terminal, as from a user's
+// terminal.
+func (w *world) ttyRun(bin string, args ...string) *ttyCommand {
+	t := w.t
+	t.Helper()
+	master, slavePath, err := console.NewPty()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { master.Close() })
+	slave, err := os.OpenFile(slavePath, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slave.Close()
+	cmd := exec.Command(bin, append([]string{"--state-dir", w.state, "-f", w.conf}, args...)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &ttyCommand{t: t, cmd: cmd, master: master, out: make(chan string, 1)}
+	go func() {
+		var got bytes.Buffer
+		io.Copy(&got, master) // until the last slave closes (EIO)
+		c.out <- got.String()
+	}()
+	return c
+}
+
+// wait returns the command's status and what it wrote.
+func (c *ttyCommand) wait() (int, string) {
+	c.t.Helper()
+	c.cmd.Wait()
+	select {
+	case out := <-c.out:
+		return c.cmd.ProcessState.ExitCode(), out
+	case <-time.After(10 * time.Second):
+		c.t.Fatal("the terminal did not close")
+		return -1, ""
+	}
+}
+
+// TestIdleInit runs jails through build.sh's vjail binary: the init of a
+// jail that boots no init of its own is the embedded C init from its
+// first instruction (start.c); everything works through it: exec with its
+// status, the jail's restrictions, no descriptor of vjail's reaching a
+// command, no signal left blocked in one, a terminal through the Go
+// helper it forks, a jail without persist ending with its last process,
+// and stop.
 func TestIdleInit(t *testing.T) {
 	w := newWorld(t)
 	root := w.userland("idle")
@@ -728,8 +781,6 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 	if code, out := run("start", "p", "np"); code != 0 {
 		t.Fatalf("start = %d: %s", code, out)
 	}
-	// The init of p becomes the idle one: its command line is then only
-	// "vjail-init" (the C init blanks its arguments).
 	var rec struct {
 		InitPID int `json:"init_pid"`
 	}
@@ -738,52 +789,43 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 		t.Fatalf("state of p: %v %s", err, b)
 	}
 	initPID := fmt.Sprint(rec.InitPID)
-	deadline := time.Now().Add(5 * time.Second)
-	idle := func() bool {
-		b, _ := os.ReadFile("/proc/" + initPID + "/cmdline")
-		return strings.TrimRight(string(b), "\x00") == "vjail-init"
-	}
-	for !idle() && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if !idle() {
-		t.Fatal("the init of p did not become the idle init")
+	// The C init shows the host which jail it is, and not its mode.
+	if b, _ := os.ReadFile("/proc/" + initPID + "/cmdline"); strings.TrimRight(string(b), "\x00") != "vjail-init: p" {
+		t.Errorf("the init's command line is %q, want \"vjail-init: p\"", b)
 	}
 	// build.sh's vjail runs embedded binaries (copies that only root may
-	// read), not itself: the idle init is the C one.
+	// read), not itself: the init is the C one.
 	if exe, err := os.Readlink("/proc/" + initPID + "/exe"); err != nil || !strings.HasPrefix(filepath.Base(exe), "vjail-idle-") {
-		t.Errorf("the idle init runs %q (%v), want the embedded vjail-idle", exe, err)
+		t.Errorf("the init runs %q (%v), want the embedded vjail-idle", exe, err)
 	}
 	if anon := rollup(t, initPID, "Pss_Anon:"); anon > 256 {
-		t.Errorf("idle init Pss_Anon = %d KiB, want well under 256", anon)
+		t.Errorf("the C init's Pss_Anon = %d KiB, want well under 256", anon)
 	}
 	if code, _ := run("exec", "p", "sh", "-c", "exit 9"); code != 9 {
-		t.Errorf("exec through the idle init: status %d, want 9", code)
+		t.Errorf("exec through the C init: status %d, want 9", code)
 	}
 	if code, out := run("exec", "p", "/bin/probe", "raw-socket", "sethostname"); code != 0 ||
 		!strings.Contains(out, "raw-socket: denied") || !strings.Contains(out, "sethostname: denied") {
-		t.Errorf("restrictions through the idle init: %d %q", code, out)
+		t.Errorf("restrictions through the C init: %d %q", code, out)
 	}
 	if _, out := run("exec", "p", "ls", "/proc/self/fd"); strings.Fields(out)[len(strings.Fields(out))-1] != "3" {
 		t.Errorf("descriptors in a command: %q, want 0 1 2 3 (3 is ls's own)", out)
 	}
-	// The Go init blocks HoldSignal across its exec into the C init; a
-	// command started there must not inherit that (a daemon's SIGUSR1).
+	// No signal blocked in a command (the init blocks SIGCHLD and
+	// HoldSignal for its signalfd): a daemon's SIGUSR1 must work.
 	_, status := run("exec", "p", "cat", "/proc/self/status")
 	if blocked := regexp.MustCompile(`SigBlk:\s*(\S+)`).FindStringSubmatch(status); blocked == nil || blocked[1] != "0000000000000000" {
 		t.Errorf("signals blocked in a command: %q, want none", blocked)
 	}
-	// The helper serving an exec does not show the jail its configuration
-	// (with the jail's host path) in its arguments.
-	if _, out := run("exec", "p", "sh", "-c", "cat /proc/$PPID/cmdline"); !strings.Contains(out, "__vjail_serve") || strings.Contains(out, w.dir) {
-		t.Errorf("the serve helper's command line: %q, want __vjail_serve without the configuration", out)
+	// A command without a terminal is the init's own child.
+	if _, out := run("exec", "p", "sh", "-c", "cat /proc/$PPID/cmdline"); strings.TrimRight(out, "\x00") != "vjail-init: p" {
+		t.Errorf("the parent of a command: %q, want the init", out)
 	}
-	// It runs from the embedded Go init's binary: look for it on the
-	// host while an exec waits.
-	sleeper := exec.Command(bin, "--state-dir", w.state, "-f", w.conf, "exec", "p", "sleep", "1")
-	if err := sleeper.Start(); err != nil {
-		t.Fatal(err)
-	}
+	// A terminal is served by the Go helper the C init forks, from the
+	// embedded Go init's binary, which does not show the jail its
+	// configuration (with the jail's host path) in its arguments: look for
+	// it on the host while the command waits.
+	tty := w.ttyRun(bin, "exec", "p", "sh", "-c", "cat /proc/$PPID/cmdline; sleep 1")
 	serveExe := ""
 	for deadline := time.Now().Add(900 * time.Millisecond); serveExe == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
@@ -793,12 +835,14 @@ np { exec.start = "/bin/sh -c 'sleep 1 >/dev/null 2>&1 &'"; }
 			}
 		}
 	}
-	sleeper.Wait()
+	if code, out := tty.wait(); code != 0 || !strings.Contains(out, "__vjail_serve") || strings.Contains(out, w.dir) {
+		t.Errorf("exec with a terminal = %d, the helper's command line: %q, want __vjail_serve without the configuration", code, out)
+	}
 	if !strings.HasPrefix(filepath.Base(serveExe), "vjail-init-") {
 		t.Errorf("the serve helper runs %q, want the embedded vjail-init", serveExe)
 	}
 	// np ends when its exec.start daemon does.
-	deadline = time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	var list string
 	for time.Now().Before(deadline) {
 		_, list = run("list")

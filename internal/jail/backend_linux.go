@@ -168,7 +168,7 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 	if err != nil {
 		return err
 	}
-	spec := linuxns.SpawnSpec{Config: cfg, Filters: func() ([][]byte, error) { return syscallfilter.Jail(filters) }, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log, Binary: bins.Init, Idle: bins.Idle}
+	spec := linuxns.SpawnSpec{Config: cfg, Filters: func() ([][]byte, error) { return syscallfilter.Jail(filters) }, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log, Binary: bins.Init, Idle: bins.Idle, Boot: s.Boot}
 	// cgroup v1 cannot take a process at birth (CLONE_INTO_CGROUP): the
 	// init joins before it is let go; its children follow it.
 	spec.Join = func(pid int) error {

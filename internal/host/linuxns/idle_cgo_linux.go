@@ -21,3 +21,8 @@ const SelfIdle = true
 //
 //go:embed idle/idle.c
 var idleSource string
+
+// startSource: as idleSource, for idle/start.c, which idle.c includes.
+//
+//go:embed idle/start.c
+var startSource string

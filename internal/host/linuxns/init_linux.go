@@ -620,9 +620,14 @@ func (in *jailInit) startSpawner() <-chan error {
 				return
 			}
 		}
-		if err := loadFilters(in.cfg.Seccomp); err != nil {
-			ready <- err
-			return
+		// A helper that the C init forked inherits the jail's filters
+		// from it (start.c), and may lack the CAP_SYS_ADMIN that
+		// loading them again would take.
+		if mode, _ := unix.PrctlRetInt(unix.PR_GET_SECCOMP, 0, 0, 0, 0); mode != 2 {
+			if err := loadFilters(in.cfg.Seccomp); err != nil {
+				ready <- err
+				return
+			}
 		}
 		ready <- nil
 		for job := range in.spawn {

@@ -42,8 +42,11 @@ type SpawnSpec struct {
 	Log *os.File
 	// Binary is the Go init's executable ("" is this one); Idle, if set,
 	// the small C init's: both must be able to run inside the jail
-	// (initbin.ProtectedBinaries sees to that).
+	// (initbin.ProtectedBinaries sees to that). With Idle, the C init is
+	// the jail's init from the start (StartArg), unless Boot: a jail that
+	// boots its own init starts with the Go init, which hands it PID 1.
 	Binary, Idle string
+	Boot         bool
 	// Started, if set, runs once the init lives in its namespaces and has
 	// what it needs to build the jail, while it does: what the host does
 	// to the jail's network namespace need not wait for the init's
@@ -130,6 +133,7 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	exeFile := os.NewFile(uintptr(exeFD), bin)
 	defer exeFile.Close()
 	extra := []*os.File{cfgR, childSync, lnFile, exeFile} // fds 3, 4, 5, 6
+	cStart := s.Idle != "" && !s.Boot
 	if s.Idle != "" {
 		idleFD, err := unix.Open(s.Idle, unix.O_PATH|unix.O_CLOEXEC, 0)
 		if err != nil {
@@ -141,6 +145,9 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		s.Config.Idle = true
 	}
 	cmd := exec.Command(fmt.Sprintf("/proc/self/fd/%d", fdExe), InitArg)
+	if cStart {
+		cmd = exec.Command(fmt.Sprintf("/proc/self/fd/%d", fdIdle), StartArg)
+	}
 	cmd.Args[0] = "vjail-init: " + s.Config.Name
 	// Two Ps while the init sets up; one afterwards if it stays a Go
 	// process (InitMain).
@@ -188,9 +195,14 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	if s.Config.Seccomp, err = s.Filters(); err != nil {
 		return nil, fmt.Errorf("seccomp filters: %w", err)
 	}
-	cfgJSON, err := s.Config.MarshalJSON()
+	var cfgData []byte
+	if cStart {
+		cfgData, err = encodeStartConfig(&s.Config)
+	} else {
+		cfgData, err = s.Config.MarshalJSON()
+	}
 	if err == nil {
-		_, err = cfgW.Write(cfgJSON)
+		_, err = cfgW.Write(cfgData)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("send configuration to init: %w", err)
@@ -237,7 +249,8 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	if err := sendFDs(parentSync, "root", append([]int{tree, target}, binds...)); err != nil {
 		return nil, fmt.Errorf("send root to init: %w", err)
 	}
-	if s.Config.VNet {
+	// The C init brings lo up itself, while it waits for the root.
+	if s.Config.VNet && !cStart {
 		if err := loopbackUp(pid); err != nil {
 			return nil, fmt.Errorf("bring lo up in the jail: %w", err)
 		}

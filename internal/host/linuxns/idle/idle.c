@@ -191,9 +191,15 @@ VJAIL_IDLE_ENTRY static void vjail_idle(int argc, char **argv, char **envp) {
 	}
 }
 
+// The init from its first instruction, for a jail that boots no init of
+// its own.
+#include "start.c"
+
 #ifdef VJAIL_IDLE_MAIN
 int main(int argc, char **argv, char **envp) {
-	vjail_idle(argc, argv, envp); // returns only when the arguments are wrong
+	// Each returns only when the arguments are not its.
+	vjail_idle(argc, argv, envp);
+	vjail_start(argc, argv, envp);
 	dprintf(2, "vjail-idle: the idle init of vjail's jails, started by vjail only\n");
 	return 2;
 }
