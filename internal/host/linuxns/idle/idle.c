@@ -129,9 +129,10 @@ VJAIL_IDLE_ENTRY static void vjail_idle(int argc, char **argv, char **envp) {
 	if (master >= 0)
 		sigaddset(&mask, SIGTERM);
 	// SIGUSR1 from the host (HoldSignal in init_linux.go) makes the jail
-	// persistent while vjail stops it. From inside the jail it never
-	// arrives: the kernel drops signals to a pid namespace's init that
-	// the init leaves at their default.
+	// persistent while vjail stops it. One from inside the jail arrives
+	// too (the kernel drops a signal to a pid namespace's init that the
+	// init leaves at its default, but never a blocked one) and is not
+	// heeded: it names its sender, one from the host none.
 	if (!boot)
 		sigaddset(&mask, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &mask, &old);
@@ -161,7 +162,7 @@ VJAIL_IDLE_ENTRY static void vjail_idle(int argc, char **argv, char **envp) {
 				if (si.ssi_signo == SIGTERM) {
 					drain(master, logfd);
 					_exit(0);
-				} else if (si.ssi_signo == SIGUSR1) {
+				} else if (si.ssi_signo == SIGUSR1 && si.ssi_pid == 0) {
 					persist = 1;
 				}
 		}

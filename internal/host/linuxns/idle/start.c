@@ -874,21 +874,36 @@ struct jail_user {
 	int ngroups;
 };
 
+// read_file reads one of the jail's files, which its root controls: only
+// a regular file (a FIFO would block the init, /dev/zero never end), and
+// at most 16 MiB of it.
 static char *read_file(const char *path) {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
 	size_t cap = 8192, len = 0;
 	char *b = malloc(cap);
 	ssize_t n;
-	while (b && (n = read(fd, b + len, cap - len - 1)) > 0) {
+	while (b && len < (16 << 20) && (n = read(fd, b + len, cap - len - 1)) > 0) {
 		len += n;
-		if (len + 1 == cap)
-			b = realloc(b, cap *= 2);
+		if (len + 1 == cap) {
+			char *more = realloc(b, cap *= 2);
+			if (more == NULL)
+				free(b);
+			b = more;
+		}
 	}
 	close(fd);
 	if (b)
 		b[len] = 0;
+	else
+		errno = ENOMEM;
 	return b;
 }
 
@@ -1284,8 +1299,10 @@ VJAIL_IDLE_ENTRY static void vjail_start(int argc, char **argv, char **envp) {
 			continue;
 		if (p[1].revents) {
 			struct signalfd_siginfo si;
+			// HoldSignal counts from the host only: a signal from
+			// outside the jail's pid namespace shows no sender.
 			while (read(sfd, &si, sizeof si) == sizeof si)
-				if (si.ssi_signo == SIGUSR1)
+				if (si.ssi_signo == SIGUSR1 && si.ssi_pid == 0)
 					persist = 1;
 		}
 		if (p[0].revents & POLLIN) {
