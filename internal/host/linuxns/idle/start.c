@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <grp.h>
+#include <sched.h>
 #include <time.h>
 
 #ifndef MOVE_MOUNT_F_EMPTY_PATH
@@ -1275,6 +1276,14 @@ VJAIL_IDLE_ENTRY static void vjail_start(int argc, char **argv, char **envp) {
 	read_config();
 	persist = cfg.persist;
 	step_time("init.config");
+	// vjail leaves the jail's network stack to this init (see Spawn): it
+	// is made here, and vjail told, before anything goes into it.
+	if (cfg.vnet) {
+		if (unshare(CLONE_NEWNET) < 0)
+			fail("new network namespace: %s", go_strerror(errno));
+		if (write(fd_sync, "net", 3) < 0)
+			_exit(1);
+	}
 	// Nothing this init does once the jail is built needs what allow.*
 	// denies: it takes the restrictions itself, once, and every command
 	// and helper it forks inherits them (the Go init keeps its privileges
