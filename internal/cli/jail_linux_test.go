@@ -861,6 +861,34 @@ np { exec.start = "/bin/sh -c 'kill -USR1 1; sleep 1 >/dev/null 2>&1 &'"; }
 	}
 }
 
+// TestCInitFailure: when the C init cannot build the jail (here a tmpfs
+// onto a file), start says why as the init's failure, not exec.start's
+// (whose first command was already on its way), exits 1, and leaves
+// nothing: no record, no process, no mount, no cgroup.
+func TestCInitFailure(t *testing.T) {
+	w := newWorld(t)
+	root := w.userland("broken")
+	if err := os.WriteFile(filepath.Join(root, "afile"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := staticBinary(t)
+	w.writeConf(fmt.Sprintf(`broken { path = %q; vnet; persist; exec.start = "/bin/sh -c 'sleep 30'"; mount += "tmpfs %s/afile tmpfs rw,size=1m 0 0"; }
+`, root, root))
+	code, out := w.run(bin, "start", "broken")
+	if want := "vjail: broken: init of broken: mount tmpfs on /afile: not a directory\n"; code != 1 || out != want {
+		t.Errorf("start = %d %q, want 1 %q", code, out, want)
+	}
+	if l := w.list(); len(l) != 0 {
+		t.Errorf("list after a failed start = %+v", l)
+	}
+	if m := mountsUnder(w.dir); m != "" {
+		t.Errorf("mounts left: %s", m)
+	}
+	if out := pgrep(t, "sleep 30"); out != "" {
+		t.Errorf("processes left: %s", out)
+	}
+}
+
 // TestRequestsWhileGoingIdle: a command that lasts, started just as the
 // init is about to go idle (once the vjail that started the jail has
 // exited), does not hold up the requests that come after it.

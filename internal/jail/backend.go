@@ -98,3 +98,12 @@ var ErrEnded = errors.New("the jail has ended")
 
 // ErrTimeout is returned for a command killed by exec.timeout.
 var ErrTimeout = errors.New("timed out")
+
+// creationError is a failure to create the jail that a backend learns of
+// only with the jail's first command (the Linux backend sends exec.start's
+// first command while the jail's init still builds the jail): it is the
+// creation's failure, reported as such, not the command's.
+type creationError struct{ err error }
+
+func (e creationError) Error() string { return e.err.Error() }
+func (e creationError) Unwrap() error { return e.err }

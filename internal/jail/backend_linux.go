@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
@@ -37,6 +38,10 @@ type linuxBackend struct {
 	// cgroup v2 hierarchy.
 	cgroupParent string
 	cgroupV1     bool
+	// unready holds, by jail name, the inits that Create left building
+	// their jail (linuxns.SpawnSpec.Deferred): the first Run sends its
+	// command before it waits for them.
+	unready sync.Map
 }
 
 // NewBackend returns the Linux backend for jails recorded in dir.
@@ -192,7 +197,15 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 		fault.Point("create.spawned")
 		return b.connect(s, rec, init.PID, save)
 	}
-	if _, err := linuxns.Spawn(ctx, spec); err != nil {
+	// exec.start's first command goes to the init while it builds the
+	// jail, when nothing else comes between: exec.created, a booted init,
+	// or a DHCP lease to wait for.
+	spec.Deferred = !s.Boot && len(s.Created) == 0 && (len(s.Start) > 0 || len(s.Command) > 0) && len(cfg.DHCP) == 0
+	init, err := linuxns.Spawn(ctx, spec)
+	if err == nil && spec.Deferred {
+		b.unready.Store(s.Name, init)
+	}
+	if err != nil {
 		if tail := logTail(b.logPath(s.Name)); tail != "" {
 			err = fmt.Errorf("%w (init said: %s)", err, tail)
 		}
@@ -472,12 +485,24 @@ func (b *linuxBackend) Run(ctx context.Context, rec *state.Record, r RunRequest)
 		Argv: r.Argv, User: r.User, UID: r.UID, GID: r.GID, Env: r.Env,
 		Clean: r.Clean, Login: r.Login, Background: r.Background, Started: r.Started,
 	}
+	var ready func() error
+	if in, ok := b.unready.LoadAndDelete(rec.Name); ok {
+		ready = func() error {
+			if err := in.(*linuxns.Init).Ready(); err != nil {
+				return creationError{err}
+			}
+			return nil
+		}
+	}
 	if r.TTY {
+		if err := callReady(ready); err != nil {
+			return -1, err
+		}
 		code, err := linuxns.ExecTTY(rec.Socket, req, r.Terminal, r.Terminal, r.Terminal)
 		return code, endedErr(err)
 	}
 	if r.Timeout <= 0 {
-		code, err := linuxns.Exec(rec.Socket, req, r.Stdin, r.Stdout, r.Stderr, nil)
+		code, err := linuxns.Exec(rec.Socket, req, r.Stdin, r.Stdout, r.Stderr, nil, ready)
 		return code, endedErr(err)
 	}
 	// exec.timeout: kill the command when its time is up.
@@ -488,7 +513,7 @@ func (b *linuxBackend) Run(ctx context.Context, rec *state.Record, r RunRequest)
 	}
 	done := make(chan result, 1)
 	go func() {
-		code, err := linuxns.Exec(rec.Socket, req, r.Stdin, r.Stdout, r.Stderr, func(pid int) { pids <- pid })
+		code, err := linuxns.Exec(rec.Socket, req, r.Stdin, r.Stdout, r.Stderr, func(pid int) { pids <- pid }, ready)
 		done <- result{code, err}
 	}()
 	timer := time.NewTimer(r.Timeout)
@@ -563,8 +588,21 @@ func (e endedError) Is(target error) bool { return target == ErrEnded }
 func (e endedError) Unwrap() error        { return e.error }
 
 func (b *linuxBackend) Started(rec *state.Record) error {
+	if in, ok := b.unready.LoadAndDelete(rec.Name); ok {
+		if err := in.(*linuxns.Init).Ready(); err != nil {
+			return creationError{err}
+		}
+	}
 	_, err := linuxns.Call(rec.Socket, linuxns.Request{Op: "started"})
 	return err
+}
+
+// callReady calls ready, if any.
+func callReady(ready func() error) error {
+	if ready == nil {
+		return nil
+	}
+	return ready()
 }
 
 func (b *linuxBackend) Signal(rec *state.Record, sig int) error {
@@ -590,6 +628,7 @@ func (b *linuxBackend) Procs(rec *state.Record) (int, error) {
 // which takes the init and with it every namespace; then it removes the
 // cgroup, the control socket and the init's log.
 func (b *linuxBackend) Destroy(ctx context.Context, rec *state.Record) error {
+	b.unready.Delete(rec.Name)
 	var errs []error
 	if rec.Cgroup != "" {
 		if err := killCgroup(ctx, rec.Cgroup, b.cgroupV1); err != nil {

@@ -710,6 +710,10 @@ func (m *Manager) jailCommands(ctx context.Context, s *Spec, rec *state.Record, 
 			Started: endsStart && i == len(cmds)-1,
 		}
 		code, err := m.Backend.Run(ctx, rec, r)
+		var ce creationError
+		if errors.As(err, &ce) {
+			return ce.err
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %s: %w", param, c.Text, err)
 		}

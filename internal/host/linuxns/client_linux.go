@@ -37,8 +37,10 @@ func Call(socket string, req Request) (Response, error) {
 // through, and returns its exit status (128+N for a signal). With
 // req.Background it returns as soon as the command started, with status 0.
 // onStart, if not nil, learns the command's pid (in the jail's namespace)
-// as soon as it runs.
-func Exec(socket string, req Request, stdin, stdout, stderr *os.File, onStart func(pid int)) (int, error) {
+// as soon as it runs. ready, if not nil, is Init.Ready of a jail whose
+// init may still be building it: the request is sent first, and waits for
+// the init on the control socket.
+func Exec(socket string, req Request, stdin, stdout, stderr *os.File, onStart func(pid int), ready func() error) (int, error) {
 	req.Op = "exec"
 	fault.Time("client.dial")
 	conn, err := dial(socket)
@@ -50,6 +52,11 @@ func Exec(socket string, req Request, stdin, stdout, stderr *os.File, onStart fu
 		return -1, err
 	}
 	fault.Time("client.sent")
+	if ready != nil {
+		if err := ready(); err != nil {
+			return -1, err
+		}
+	}
 	return waitExit(conn, req.Background, onStart)
 }
 

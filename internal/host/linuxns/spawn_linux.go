@@ -47,6 +47,12 @@ type SpawnSpec struct {
 	// boots its own init starts with the Go init, which hands it PID 1.
 	Binary, Idle string
 	Boot         bool
+	// Deferred makes Spawn return once the init has what it needs to build
+	// the jail, without waiting for it to be done (Init.Ready waits): a
+	// request sent meanwhile waits on the control socket, and the init
+	// takes it as soon as it is ready. Used for exec.start's first
+	// command, which so skips a round trip.
+	Deferred bool
 	// Started, if set, runs once the init lives in its namespaces and has
 	// what it needs to build the jail, while it does: what the host does
 	// to the jail's network namespace need not wait for the init's
@@ -58,6 +64,18 @@ type SpawnSpec struct {
 type Init struct {
 	PID       int
 	StartTime uint64
+	// ready waits for an init spawned with Deferred to be ready.
+	ready func() error
+}
+
+// Ready waits until an init spawned with SpawnSpec.Deferred has built the
+// jail and takes requests, and says why not if it cannot. (An init that
+// Spawn returned otherwise is ready.)
+func (in *Init) Ready() error {
+	if in.ready == nil {
+		return nil
+	}
+	return in.ready()
 }
 
 // Spawn creates a jail: it starts the init's binary as the init of new
@@ -282,10 +300,19 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		}
 	}
 	fault.Time("spawn.sent")
-	if err := awaitInit(parentSync, s.Config.Name, "ok"); err != nil {
+	ready := func() error {
+		if err := awaitInit(parentSync, s.Config.Name, "ok"); err != nil {
+			return err
+		}
+		fault.Time("spawn.ok")
+		return nil
+	}
+	if s.Deferred {
+		return &Init{PID: pid, StartTime: start, ready: sync.OnceValue(ready)}, nil
+	}
+	if err := ready(); err != nil {
 		return nil, err
 	}
-	fault.Time("spawn.ok")
 	return &Init{PID: pid, StartTime: start}, nil
 }
 
