@@ -478,13 +478,8 @@ func (b *linuxBackend) Alive(rec *state.Record) bool {
 }
 
 func (b *linuxBackend) Run(ctx context.Context, rec *state.Record, r RunRequest) (int, error) {
-	if !b.Alive(rec) {
-		return -1, fmt.Errorf("jail %s: %w", rec.Name, state.ErrNotFound)
-	}
-	req := linuxns.Request{
-		Argv: r.Argv, User: r.User, UID: r.UID, GID: r.GID, Env: r.Env,
-		Clean: r.Clean, Login: r.Login, Background: r.Background, Started: r.Started,
-	}
+	// An init that Create left building the jail (unready) is waited for
+	// after the request is sent, and a failure of its is the creation's.
 	var ready func() error
 	if in, ok := b.unready.LoadAndDelete(rec.Name); ok {
 		ready = func() error {
@@ -493,6 +488,16 @@ func (b *linuxBackend) Run(ctx context.Context, rec *state.Record, r RunRequest)
 			}
 			return nil
 		}
+	}
+	if !b.Alive(rec) {
+		if err := callReady(ready); err != nil {
+			return -1, err
+		}
+		return -1, fmt.Errorf("jail %s: %w", rec.Name, state.ErrNotFound)
+	}
+	req := linuxns.Request{
+		Argv: r.Argv, User: r.User, UID: r.UID, GID: r.GID, Env: r.Env,
+		Clean: r.Clean, Login: r.Login, Background: r.Background, Started: r.Started,
 	}
 	if r.TTY {
 		if err := callReady(ready); err != nil {

@@ -42,20 +42,28 @@ func Call(socket string, req Request) (Response, error) {
 // the init on the control socket.
 func Exec(socket string, req Request, stdin, stdout, stderr *os.File, onStart func(pid int), ready func() error) (int, error) {
 	req.Op = "exec"
+	// An init that failed to build the jail says why on its own socket;
+	// the control socket only says that it is gone.
+	initFailed := func(err error) error {
+		if ready != nil {
+			if rerr := ready(); rerr != nil {
+				return rerr
+			}
+		}
+		return err
+	}
 	fault.Time("client.dial")
 	conn, err := dial(socket)
 	if err != nil {
-		return -1, err
+		return -1, initFailed(err)
 	}
 	defer conn.Close()
 	if err := send(conn, req, []int{int(stdin.Fd()), int(stdout.Fd()), int(stderr.Fd())}); err != nil {
-		return -1, err
+		return -1, initFailed(err)
 	}
 	fault.Time("client.sent")
-	if ready != nil {
-		if err := ready(); err != nil {
-			return -1, err
-		}
+	if err := initFailed(nil); err != nil {
+		return -1, err
 	}
 	return waitExit(conn, req.Background, onStart)
 }
