@@ -1247,6 +1247,50 @@ static void handle(int conn, sigset_t *old, char **envp) {
 		close(fds[i]);
 }
 
+// make_namespaces makes the jail's namespaces, as the Go init's clone
+// does, in the order the kernel allows. vjail started this process in
+// its own namespaces, as root (Spawn): a user namespace first, which
+// vjail maps to the jail's id range while this reads the configuration;
+// then, as the jail's root, the others, owned by it; and a fork, whose
+// child is PID 1 of the new pid namespace and returns, while this process
+// tells vjail its pid and ends.
+static void make_namespaces(void) {
+	if (unshare(CLONE_NEWUSER) < 0)
+		fail("new user namespace: %s", go_strerror(errno));
+	if (write(fd_sync, "user", 4) < 0)
+		_exit(1);
+	read_config();
+	step_time("init.config");
+	char msg[4096];
+	ssize_t n;
+	do
+		n = read(fd_sync, msg, sizeof msg - 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		_exit(1);
+	msg[n] = 0;
+	if (strcmp(msg, "mapped") != 0)
+		_exit(1); // vjail's own failure: it knows
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		fail("become the jail's root: %s", go_strerror(errno));
+	// A change of uid makes a process dumpable again.
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWPID;
+	if (cfg.vnet)
+		flags |= CLONE_NEWNET;
+	if (unshare(flags) < 0)
+		fail("new namespaces: %s", go_strerror(errno));
+	pid_t init = fork();
+	if (init < 0)
+		fail("fork the jail's init: %s", go_strerror(errno));
+	if (init > 0) {
+		int len = snprintf(msg, sizeof msg, "pid %d", init);
+		if (write(fd_sync, msg, len) < 0)
+			_exit(1);
+		_exit(0);
+	}
+}
+
 // vjail_start is the init's life: it returns only if argv is not its.
 VJAIL_IDLE_ENTRY static void vjail_start(int argc, char **argv, char **envp) {
 	if (argc != 2 || strcmp(argv[1], "__vjail_start") != 0)
@@ -1263,6 +1307,11 @@ VJAIL_IDLE_ENTRY static void vjail_start(int argc, char **argv, char **envp) {
 	// and the jail's other users may not ptrace it (see InitMain).
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	make_namespaces();
+	// PID 1 of the jail's pid namespace from here on.
+	if (setsid() < 0)
+		fail("setsid: %s", go_strerror(errno));
+	step_time("init.forked-as-pid-1");
 	sigset_t mask, old;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
@@ -1273,17 +1322,7 @@ VJAIL_IDLE_ENTRY static void vjail_start(int argc, char **argv, char **envp) {
 	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
 		fail("signalfd: %s", go_strerror(errno));
-	read_config();
 	persist = cfg.persist;
-	step_time("init.config");
-	// vjail leaves the jail's network stack to this init (see Spawn): it
-	// is made here, and vjail told, before anything goes into it.
-	if (cfg.vnet) {
-		if (unshare(CLONE_NEWNET) < 0)
-			fail("new network namespace: %s", go_strerror(errno));
-		if (write(fd_sync, "net", 3) < 0)
-			_exit(1);
-	}
 	setup_jail(envp);
 	step_time("init.pivoted");
 	// Nothing this init does once the jail is built needs what allow.*
