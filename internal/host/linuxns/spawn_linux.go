@@ -242,7 +242,7 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	}
 	cfgW.Close()
 	if cStart {
-		if pid, err = startNamespaces(parentSync, pid, s); err != nil {
+		if err := mapIDs(parentSync, pid, s); err != nil {
 			return nil, err
 		}
 	}
@@ -272,6 +272,14 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 			return nil, fmt.Errorf("mount %s on %s: %w", m.Source, m.Target, err)
 		}
 		binds = append(binds, fd)
+	}
+	// The trees are made while the C init makes its other namespaces:
+	// only the user namespace's map matters to them. Its mount namespace
+	// is the new PID 1's.
+	if cStart {
+		if pid, err = awaitPID1(parentSync, s.Config.Name); err != nil {
+			return nil, err
+		}
 	}
 	// The init, root only of its own user namespace, may not be able to
 	// walk the host's path to the jail (a 0700 parent keeps unprivileged
@@ -341,14 +349,14 @@ func awaitInitPrefix(sync *os.File, name, prefix string) (string, error) {
 	return "", fmt.Errorf("init of %s: %s", name, strings.TrimPrefix(msg, "error: "))
 }
 
-// startNamespaces is the host's part in the C init's making of its
-// namespaces (start.c): once the init (pid, a process of this host's
-// namespaces) has its user namespace, the jail's id range is mapped into
-// it; the init then makes the others and forks the jail's init proper,
-// PID 1 of the new pid namespace, whose pid it returns.
-func startNamespaces(sync *os.File, pid int, s SpawnSpec) (int, error) {
+// mapIDs is the host's part in the C init's making of its namespaces
+// (start.c): once the init (pid, a process of this host's namespaces)
+// has its user namespace, the jail's id range is mapped into it; the init
+// then makes the others and forks the jail's init proper, PID 1 of the
+// new pid namespace, whose pid awaitPID1 learns.
+func mapIDs(sync *os.File, pid int, s SpawnSpec) error {
 	if err := awaitInit(sync, s.Config.Name, "user"); err != nil {
-		return 0, err
+		return err
 	}
 	idMap := []byte(fmt.Sprintf("0 %d %d\n", s.UIDBase, IDRange))
 	for _, f := range []string{"uid_map", "gid_map"} {
@@ -356,21 +364,27 @@ func startNamespaces(sync *os.File, pid int, s SpawnSpec) (int, error) {
 		// its supplementary groups; the map covers only the jail's range.
 		if err := os.WriteFile(fmt.Sprintf("/proc/%d/%s", pid, f), idMap, 0); err != nil {
 			sync.Write([]byte("error: " + err.Error()))
-			return 0, fmt.Errorf("map the jail's ids: %w", err)
+			return fmt.Errorf("map the jail's ids: %w", err)
 		}
 	}
 	if _, err := sync.Write([]byte("mapped")); err != nil {
-		return 0, fmt.Errorf("init of %s: %w", s.Config.Name, err)
+		return fmt.Errorf("init of %s: %w", s.Config.Name, err)
 	}
-	rest, err := awaitInitPrefix(sync, s.Config.Name, "pid ")
+	return nil
+}
+
+// awaitPID1 returns the pid of the jail's init proper, which the C init
+// forked (see mapIDs).
+func awaitPID1(sync *os.File, name string) (int, error) {
+	rest, err := awaitInitPrefix(sync, name, "pid ")
 	if err != nil {
 		return 0, err
 	}
-	initPID, err := strconv.Atoi(rest)
-	if err != nil || initPID <= 0 {
-		return 0, fmt.Errorf("init of %s: bad pid %q", s.Config.Name, rest)
+	pid, err := strconv.Atoi(rest)
+	if err != nil || pid <= 0 {
+		return 0, fmt.Errorf("init of %s: bad pid %q", name, rest)
 	}
-	return initPID, nil
+	return pid, nil
 }
 
 // sendFDs sends msg with the descriptors fds on sock, through Go's poller
