@@ -241,13 +241,20 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		return nil, fmt.Errorf("send configuration to init: %w", err)
 	}
 	cfgW.Close()
+	// The user namespace is held open for the trees: the C init's first
+	// process, whose it is, ends as soon as it has forked PID 1.
+	var userns int
 	if cStart {
-		if err := mapIDs(parentSync, pid, s); err != nil {
-			return nil, err
-		}
+		userns, err = mapIDs(parentSync, pid, s)
+	} else if userns, err = unix.Open(fmt.Sprintf("/proc/%d/ns/user", pid), unix.O_RDONLY|unix.O_CLOEXEC, 0); err != nil {
+		err = fmt.Errorf("open user namespace of init: %w", err)
 	}
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(userns)
 
-	tree, err := idmappedTree(s.Config.Path, pid, 0)
+	tree, err := idmappedTree(s.Config.Path, userns, 0)
 	if err != nil {
 		parentSync.Write([]byte("error: " + err.Error()))
 		return nil, err
@@ -266,7 +273,7 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		if m.Kind != "bind" {
 			continue
 		}
-		fd, err := idmappedTree(m.Source, pid, bindAttrs(m))
+		fd, err := idmappedTree(m.Source, userns, bindAttrs(m))
 		if err != nil {
 			parentSync.Write([]byte("error: " + err.Error()))
 			return nil, fmt.Errorf("mount %s on %s: %w", m.Source, m.Target, err)
@@ -354,23 +361,32 @@ func awaitInitPrefix(sync *os.File, name, prefix string) (string, error) {
 // has its user namespace, the jail's id range is mapped into it; the init
 // then makes the others and forks the jail's init proper, PID 1 of the
 // new pid namespace, whose pid awaitPID1 learns.
-func mapIDs(sync *os.File, pid int, s SpawnSpec) error {
+func mapIDs(sync *os.File, pid int, s SpawnSpec) (userns int, err error) {
 	if err := awaitInit(sync, s.Config.Name, "user"); err != nil {
-		return err
+		return -1, err
 	}
+	userns, err = unix.Open(fmt.Sprintf("/proc/%d/ns/user", pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("open user namespace of init: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			unix.Close(userns)
+		}
+	}()
 	idMap := []byte(fmt.Sprintf("0 %d %d\n", s.UIDBase, IDRange))
 	for _, f := range []string{"uid_map", "gid_map"} {
 		// setgroups stays allowed so that the init can give a jail user
 		// its supplementary groups; the map covers only the jail's range.
-		if err := os.WriteFile(fmt.Sprintf("/proc/%d/%s", pid, f), idMap, 0); err != nil {
+		if err = os.WriteFile(fmt.Sprintf("/proc/%d/%s", pid, f), idMap, 0); err != nil {
 			sync.Write([]byte("error: " + err.Error()))
-			return fmt.Errorf("map the jail's ids: %w", err)
+			return -1, fmt.Errorf("map the jail's ids: %w", err)
 		}
 	}
-	if _, err := sync.Write([]byte("mapped")); err != nil {
-		return fmt.Errorf("init of %s: %w", s.Config.Name, err)
+	if _, err = sync.Write([]byte("mapped")); err != nil {
+		return -1, fmt.Errorf("init of %s: %w", s.Config.Name, err)
 	}
-	return nil
+	return userns, nil
 }
 
 // awaitPID1 returns the pid of the jail's init proper, which the C init
@@ -414,14 +430,10 @@ var heldSyncs struct {
 }
 
 // idmappedTree clones the mount of path as a detached tree and maps its
-// ownership through the user namespace of pid, so that the host's uid 0
-// is the jail's root and files keep their ordinary ownership on disk.
-func idmappedTree(path string, pid int, attrs uint64) (int, error) {
-	userns, err := unix.Open(fmt.Sprintf("/proc/%d/ns/user", pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return -1, fmt.Errorf("open user namespace of init: %w", err)
-	}
-	defer unix.Close(userns)
+// ownership through the user namespace userns (the init's, open), so
+// that the host's uid 0 is the jail's root and files keep their ordinary
+// ownership on disk.
+func idmappedTree(path string, userns int, attrs uint64) (int, error) {
 	tree, err := unix.OpenTree(unix.AT_FDCWD, path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
 	if err != nil {
 		return -1, fmt.Errorf("clone mount of %s: %w", path, err)
