@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Debootstrap fills dir with a Debian userland of suite (minbase) and the
@@ -109,7 +110,7 @@ func Packages(list string) ([]string, error) {
 		if p == "" {
 			continue
 		}
-		if !debianPackage.MatchString(p) {
+		if !debianPackage().MatchString(p) {
 			return nil, fmt.Errorf("%q is not a Debian package name (lower-case letters, digits and + - ., two characters at least)", p)
 		}
 		pkgs = append(pkgs, p)
@@ -119,4 +120,4 @@ func Packages(list string) ([]string, error) {
 }
 
 // debianPackage is Debian policy 5.6.1's package name.
-var debianPackage = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
+var debianPackage = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`) })

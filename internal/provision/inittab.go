@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // adaptInittab prepares a sysvinit /etc/inittab (a Debian userland, a
@@ -37,7 +38,7 @@ func adaptInittab(root string) error {
 			continue
 		}
 		switch {
-		case f[2] == "respawn" && vtGetty.MatchString(f[3]):
+		case f[2] == "respawn" && vtGetty().MatchString(f[3]):
 			lines[i] = "#" + line
 		case f[2] == "powerwait" && strings.Contains(f[3], "/etc/init.d/powerfail"):
 			lines[i] = "#" + line + f[0] + ":" + f[1] + ":powerwait:/sbin/shutdown -t1 -a -h now\n"
@@ -56,4 +57,4 @@ func adaptInittab(root string) error {
 }
 
 // vtGetty matches a getty on a virtual terminal: "/sbin/getty 38400 tty2".
-var vtGetty = regexp.MustCompile(`getty\b.*\btty[0-9]+\b`)
+var vtGetty = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`getty\b.*\btty[0-9]+\b`) })

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // DefaultFiles are read in order, later settings overriding earlier ones,
@@ -163,7 +164,7 @@ func yes(v string) bool {
 }
 
 // shName is a name sh(1) takes for a variable.
-var shName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var shName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // Set sets NAME="VALUE" in file as sysrc(8) does: the last assignment of
 // NAME is rewritten in place, or one is appended; the file is replaced
@@ -180,7 +181,7 @@ func Set(file, name, value string) error {
 	// sh(1) reads rc.conf: inside double quotes it would expand $ and `
 	// and unescape \, and a newline would end the line. Such values are
 	// refused rather than written as sh would misread them.
-	if !shName.MatchString(name) {
+	if !shName().MatchString(name) {
 		return fmt.Errorf("%s: cannot set %q: not a shell variable name", file, name)
 	}
 	if strings.ContainsAny(value, "\"\\$`\n") {
