@@ -67,6 +67,48 @@ func Jail(deny []string, namespaces, allSocketFamilies bool) ([][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	groups := jailGroups(info, deny, namespaces, allSocketFamilies)
+	abi, err := abiFilter(info)
+	if err != nil {
+		return nil, fmt.Errorf("seccomp filter for other ABIs and newer system calls: %w", err)
+	}
+	rules, prefix, err := mainFilter(info, groups)
+	if err != nil {
+		return nil, fmt.Errorf("seccomp filter: %w", err)
+	}
+	main, err := assemble(append(prefix, rules...))
+	if err != nil {
+		return nil, fmt.Errorf("seccomp filter: %w", err)
+	}
+	return [][]byte{abi, main}, nil
+}
+
+// mainFilter returns the library's filter of groups, and the prefix that
+// goes before it (allowUnruled).
+func mainFilter(info *arch.Info, groups []seccomp.SyscallGroup) (rules, prefix []bpf.Instruction, err error) {
+	policy := seccomp.Policy{DefaultAction: seccomp.ActionAllow, Syscalls: groups}
+	if rules, err = policy.Assemble(); err != nil {
+		return nil, nil, err
+	}
+	var ruled []uint32
+	for _, g := range groups {
+		for _, name := range g.Names {
+			ruled = append(ruled, uint32(info.SyscallNames[name]))
+		}
+		for _, nc := range g.NamesWithCondtions {
+			nr, ok := info.SyscallNames[nc.Name]
+			if !ok {
+				return nil, nil, fmt.Errorf("no system call %s here", nc.Name)
+			}
+			ruled = append(ruled, uint32(nr))
+		}
+	}
+	prefix, err = allowUnruled(info, ruled)
+	return rules, prefix, err
+}
+
+// jailGroups are the library's rules for Jail's arguments.
+func jailGroups(info *arch.Info, deny []string, namespaces, allSocketFamilies bool) []seccomp.SyscallGroup {
 	var names []string
 	for _, name := range append(slices.Clone(baseDeny), deny...) {
 		if _, ok := info.SyscallNames[name]; ok && !slices.Contains(names, name) {
@@ -97,20 +139,70 @@ func Jail(deny []string, namespaces, allSocketFamilies bool) ([][]byte, error) {
 		})
 		groups[0].Names = append(groups[0].Names, "setns")
 	}
-	abi, err := abiFilter(info)
-	if err != nil {
-		return nil, fmt.Errorf("seccomp filter for other ABIs and newer system calls: %w", err)
+	return groups
+}
+
+// allowUnruled is a prefix to the library's filter that allows at once
+// every system call of info's ABI that no rule names (ruled), found by a
+// binary search, and leads the others, and every other ABI's, to the
+// library's filter (after the prefix). The library tests a system call
+// against each rule in turn; the kernel runs a filter for every system
+// call number when it loads it (to cache which it always allows), and
+// with a linear filter of a hundred rules that took a quarter of a
+// millisecond of every jail's start.
+func allowUnruled(info *arch.Info, ruled []uint32) ([]bpf.Instruction, error) {
+	const (
+		archOffset = 4
+		nrOffset   = 0
+		retAllow   = 0x7fff0000
+		x32Bit     = 0x40000000 // x32's system calls, and beyond: the library's
+	)
+	slices.Sort(ruled)
+	ruled = slices.Compact(ruled)
+	// toRules marks the jumps to the library's filter, patched below.
+	var toRules []int
+	var prog []bpf.Instruction
+	jump := func(cond bpf.JumpTest, val uint32) {
+		toRules = append(toRules, len(prog))
+		prog = append(prog, bpf.JumpIf{Cond: cond, Val: val})
 	}
-	policy := seccomp.Policy{DefaultAction: seccomp.ActionAllow, Syscalls: groups}
-	insts, err := policy.Assemble()
-	if err != nil {
-		return nil, fmt.Errorf("seccomp filter: %w", err)
+	prog = append(prog, bpf.LoadAbsolute{Off: archOffset, Size: 4})
+	jump(bpf.JumpNotEqual, uint32(info.ID))
+	prog = append(prog, bpf.LoadAbsolute{Off: nrOffset, Size: 4})
+	jump(bpf.JumpGreaterOrEqual, x32Bit)
+	// search emits: a number of set goes to the rules, any other is
+	// allowed; a node sends the upper half past the lower half's code.
+	var search func(set []uint32)
+	search = func(set []uint32) {
+		if len(set) <= 3 {
+			for _, nr := range set {
+				jump(bpf.JumpEqual, nr)
+			}
+			prog = append(prog, bpf.RetConstant{Val: retAllow})
+			return
+		}
+		mid := len(set) / 2
+		node := len(prog)
+		prog = append(prog, bpf.JumpIf{Cond: bpf.JumpGreaterOrEqual, Val: set[mid]})
+		search(set[:mid])
+		skip := len(prog) - node - 1
+		if skip > 255 {
+			panic("seccomp prefix: a jump beyond 255 instructions")
+		}
+		prog[node] = bpf.JumpIf{Cond: bpf.JumpGreaterOrEqual, Val: set[mid], SkipTrue: uint8(skip)}
+		search(set[mid:])
 	}
-	main, err := assemble(insts)
-	if err != nil {
-		return nil, fmt.Errorf("seccomp filter: %w", err)
+	search(ruled)
+	for _, at := range toRules {
+		skip := len(prog) - at - 1
+		if skip > 255 {
+			return nil, fmt.Errorf("a prefix of %d instructions: a jump beyond 255", len(prog))
+		}
+		j := prog[at].(bpf.JumpIf)
+		j.SkipTrue = uint8(skip)
+		prog[at] = j
 	}
-	return [][]byte{abi, main}, nil
+	return prog, nil
 }
 
 // abiFilter answers ENOSYS to every system call of an ABI other than
