@@ -6,13 +6,17 @@
 // clone to exec.start. This init does what the Go init does up to the
 // jail's first command (build the root, pivot into it, take requests) and
 // serves exec requests without a terminal itself: exec.start, exec.stop
-// and `vjail exec` without -t. Everything else on the control socket (a
+// and `vjail exec` without -t. (A jail that boots its own init still
+// starts with the Go init, which hands PID 1 over: see boot.) Everything else on the control socket (a
 // terminal, a request it does not know) goes, as from the idle init
 // (idle.c), to a Go process forked for that one request ("__vjail_serve"),
 // which reads it from the socket untouched. Once started, it is the idle
 // init's loop with a few requests handled in place.
 //
-// vjail starts it as "__vjail_start", as the Go init: fd 3 carries its
+// vjail starts it as "__vjail_start" in vjail's own namespaces, as root
+// (a vfork and an exec: no copy of vjail's memory), and it makes the
+// jail's namespaces itself (make_namespaces), then forks PID 1, which
+// builds the jail, restricts itself and serves. fd 3 carries its
 // configuration (encodeStartConfig in start_linux.go), fd 4 is the socket
 // to vjail, 5 the control socket, 6 the Go init's binary (O_PATH), for the
 // serve helpers and the DHCP clients.
