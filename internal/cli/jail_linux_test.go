@@ -524,8 +524,9 @@ type consoleSession struct {
 	got    bytes.Buffer
 }
 
-func (w *world) console(name string) *consoleSession {
-	t := w.t
+// newPty opens a pseudo-terminal for a test: the master closes when the
+// test ends; the slave is the caller's to close.
+func newPty(t *testing.T) (console.Console, *os.File) {
 	t.Helper()
 	master, slavePath, err := console.NewPty()
 	if err != nil {
@@ -536,6 +537,13 @@ func (w *world) console(name string) *consoleSession {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return master, slave
+}
+
+func (w *world) console(name string) *consoleSession {
+	t := w.t
+	t.Helper()
+	master, slave := newPty(t)
 	t.Cleanup(func() { slave.Close() })
 	c := &consoleSession{t: t, master: master, done: make(chan int, 1)}
 	go func() {
@@ -724,15 +732,7 @@ type ttyCommand struct {
 func (w *world) ttyRun(bin string, args ...string) *ttyCommand {
 	t := w.t
 	t.Helper()
-	master, slavePath, err := console.NewPty()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { master.Close() })
-	slave, err := os.OpenFile(slavePath, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	master, slave := newPty(t)
 	defer slave.Close()
 	cmd := exec.Command(bin, append([]string{"--state-dir", w.state, "-f", w.conf}, args...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
