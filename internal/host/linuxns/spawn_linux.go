@@ -78,11 +78,12 @@ func (in *Init) Ready() error {
 	return in.ready()
 }
 
-// Spawn creates a jail: it starts the init's binary as the init of new
-// namespaces, hands it the jail's root mounted idmapped, and waits until
-// the init has built the root and listens on its control socket. On
-// failure nothing of the jail remains: the init is killed and the socket
-// removed.
+// Spawn creates a jail: it starts the init, the Go one as the init of
+// new namespaces, or the C one, which makes them itself with this
+// process's help (mapIDs, awaitPID1); hands it the jail's root mounted
+// idmapped; and waits until the init has built the root and listens on
+// its control socket (with Deferred, Init.Ready does). On failure nothing
+// of the jail remains: the init is killed and the socket removed.
 func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	os.Remove(s.Socket)
 	ln, err := net.ListenUnix("unixpacket", &net.UnixAddr{Name: s.Socket, Net: "unixpacket"})
@@ -172,25 +173,27 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "GOMAXPROCS=2"}
 	cmd.Stdout, cmd.Stderr = s.Log, s.Log
 	cmd.ExtraFiles = extra
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Cloneflags:  flags,
-		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: int(s.UIDBase), Size: IDRange}},
-		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: int(s.UIDBase), Size: IDRange}},
-		// setgroups stays allowed so that the init can give a jail user
-		// its supplementary groups; the map covers only the jail's range.
-		GidMappingsEnableSetgroups: true,
-		Credential:                 &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true},
-		Setsid:                     true,
-		UseCgroupFD:                s.CgroupFD >= 0,
-		CgroupFD:                   s.CgroupFD,
-	}
-	if cStart {
+	switch {
+	case cStart:
 		// The C init makes its namespaces itself (start.c): started in
 		// this process's, it costs no copy of this process's memory (Go
 		// forks a process that creates a user namespace without
 		// CLONE_VM, which took 0.6 ms more here, and left every page
 		// this process wrote afterwards to be copied on the write).
 		cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: s.CgroupFD >= 0, CgroupFD: s.CgroupFD}
+	default:
+		cmd.SysProcAttr = &syscall.SysProcAttr{
+			Cloneflags:  flags,
+			UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: int(s.UIDBase), Size: IDRange}},
+			GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: int(s.UIDBase), Size: IDRange}},
+			// setgroups stays allowed so that the init can give a jail user
+			// its supplementary groups; the map covers only the jail's range.
+			GidMappingsEnableSetgroups: true,
+			Credential:                 &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true},
+			Setsid:                     true,
+			UseCgroupFD:                s.CgroupFD >= 0,
+			CgroupFD:                   s.CgroupFD,
+		}
 	}
 	// A diagnostic run (fault.Time) follows the init too; the file must
 	// then be writable by the jail's root.
