@@ -478,17 +478,9 @@ func (b *linuxBackend) Alive(rec *state.Record) bool {
 }
 
 func (b *linuxBackend) Run(ctx context.Context, rec *state.Record, r RunRequest) (int, error) {
-	// An init that Create left building the jail (unready) is waited for
-	// after the request is sent, and a failure of its is the creation's.
-	var ready func() error
-	if in, ok := b.unready.LoadAndDelete(rec.Name); ok {
-		ready = func() error {
-			if err := in.(*linuxns.Init).Ready(); err != nil {
-				return creationError{err}
-			}
-			return nil
-		}
-	}
+	// An init that Create left building the jail is waited for after the
+	// request is sent.
+	ready := b.takeUnready(rec.Name)
 	if !b.Alive(rec) {
 		if err := callReady(ready); err != nil {
 			return -1, err
@@ -593,13 +585,27 @@ func (e endedError) Is(target error) bool { return target == ErrEnded }
 func (e endedError) Unwrap() error        { return e.error }
 
 func (b *linuxBackend) Started(rec *state.Record) error {
-	if in, ok := b.unready.LoadAndDelete(rec.Name); ok {
-		if err := in.(*linuxns.Init).Ready(); err != nil {
-			return creationError{err}
-		}
+	if err := callReady(b.takeUnready(rec.Name)); err != nil {
+		return err
 	}
 	_, err := linuxns.Call(rec.Socket, linuxns.Request{Op: "started"})
 	return err
+}
+
+// takeUnready returns, for an init that Create left building jail name,
+// the wait for it to be ready, whose failure is the jail's creation's
+// (creationError); else nil.
+func (b *linuxBackend) takeUnready(name string) func() error {
+	in, ok := b.unready.LoadAndDelete(name)
+	if !ok {
+		return nil
+	}
+	return func() error {
+		if err := in.(*linuxns.Init).Ready(); err != nil {
+			return creationError{err}
+		}
+		return nil
+	}
 }
 
 // callReady calls ready, if any.
