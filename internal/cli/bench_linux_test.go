@@ -12,7 +12,7 @@ import (
 // TestBench runs `vjail bench` briefly, as build.sh builds vjail, and
 // checks what it reports, not how fast: every row of the latency table
 // is there (the floor the embedded standard-library program, the rows
-// in turns), the steps of a start reach the init, the memory of idle
+// in turns, every other tool with vjail's start in turns with it), the steps of a start reach the init, the memory of idle
 // jails was measured, and the bench leaves nothing behind.
 func TestBench(t *testing.T) {
 	requireRoot(t)
@@ -41,6 +41,12 @@ func TestBench(t *testing.T) {
 	for _, what := range []string{"floor", "vjail start", "vjail stop", "floor, in turns with vjail start", "vjail start, in turns with the floor"} {
 		if r, ok := rows[what]; !ok || r.MedianMs <= 0 || r.VsFloor <= 0 {
 			t.Errorf("latency row %q = %+v, want measured (rows: %+v)", what, r, res.Latency)
+		}
+	}
+	// Every other tool that ran was measured in turns with vjail's start.
+	for _, r := range res.Latency {
+		if r.MedianMs > 0 && !strings.HasPrefix(r.What, "floor") && !strings.HasPrefix(r.What, "vjail") && r.StartInTurnsMs <= 0 {
+			t.Errorf("row %q has no vjail start in turns with it: %+v", r.What, r)
 		}
 	}
 	if note := rows["floor"].Note; !strings.Contains(note, "standard-library") {
