@@ -135,11 +135,8 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	}()
 	defer childSync.Close()
 
-	flags := uintptr(unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWCGROUP)
+	// The C init, when there is one, unless the jail boots its own.
 	cStart := s.Idle != "" && !s.Boot
-	if s.Config.VNet {
-		flags |= unix.CLONE_NEWNET
-	}
 	bin := s.Binary
 	if bin == "" {
 		bin = "/proc/self/exe"
@@ -163,10 +160,11 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		extra = append(extra, idleFile) // fd 7
 		s.Config.Idle = true
 	}
-	cmd := exec.Command(fmt.Sprintf("/proc/self/fd/%d", fdExe), InitArg)
+	execFD, arg := fdExe, InitArg
 	if cStart {
-		cmd = exec.Command(fmt.Sprintf("/proc/self/fd/%d", fdIdle), StartArg)
+		execFD, arg = fdIdle, StartArg
 	}
+	cmd := exec.Command(fmt.Sprintf("/proc/self/fd/%d", execFD), arg)
 	cmd.Args[0] = "vjail-init: " + s.Config.Name
 	// Two Ps while the init sets up; one afterwards if it stays a Go
 	// process (InitMain).
@@ -182,6 +180,10 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		// this process wrote afterwards to be copied on the write).
 		cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: s.CgroupFD >= 0, CgroupFD: s.CgroupFD}
 	default:
+		flags := uintptr(unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWCGROUP)
+		if s.Config.VNet {
+			flags |= unix.CLONE_NEWNET
+		}
 		cmd.SysProcAttr = &syscall.SysProcAttr{
 			Cloneflags:  flags,
 			UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: int(s.UIDBase), Size: IDRange}},
