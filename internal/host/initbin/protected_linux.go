@@ -2,7 +2,6 @@ package initbin
 
 import (
 	"bytes"
-	"debug/elf"
 	"fmt"
 	"io"
 	"os"
@@ -48,7 +47,7 @@ type Binaries struct {
 func ProtectedBinaries(dir string) (Binaries, error) {
 	if initBinary == nil {
 		self, err := protectedBinary(dir, "vjail", nil)
-		if err != nil || !linuxns.SelfIdle || !staticBinary("/proc/self/exe") {
+		if err != nil || !linuxns.SelfIdle || !selfStatic() {
 			return Binaries{Init: self}, err
 		}
 		return Binaries{Init: self, Idle: self}, nil
@@ -172,17 +171,20 @@ func ExecDir(state string) string {
 	return "/var/lib/vjail/exec"
 }
 
-// staticBinary reports whether the executable at path needs no ELF
-// interpreter.
-func staticBinary(path string) bool {
-	f, err := elf.Open(path)
+// selfStatic reports whether the running binary needs no ELF
+// interpreter: the kernel then gives it no interpreter's base (AT_BASE)
+// in its auxiliary vector. Asked of the kernel rather than read from the
+// file's program headers: debug/elf, and the compressors it links, would
+// add their package initialisation to every vjail command.
+func selfStatic() bool {
+	const atBase = 7 // AT_BASE of <elf.h>
+	auxv, err := unix.Auxv()
 	if err != nil {
 		return false
 	}
-	defer f.Close()
-	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP {
-			return false
+	for _, kv := range auxv {
+		if kv[0] == atBase {
+			return kv[1] == 0
 		}
 	}
 	return true
