@@ -1,5 +1,7 @@
 // Command vjail-init is a jail's init, the helper that serves a request
-// once the init has gone idle, and a jail's DHCP client. build.sh embeds
+// once the init has gone idle, a jail's DHCP client, and the
+// decompressor of the archives vjail create extracts: what vjail runs in
+// processes of their own and need not link itself. build.sh embeds
 // it in vjail (see internal/host/initbin); nobody runs it by hand.
 package main
 
@@ -7,7 +9,10 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/vjail/vjail/internal/host/dhcpclient"
+	"github.com/vjail/vjail/internal/host/initbin"
 	"github.com/vjail/vjail/internal/host/linuxns"
+	"github.com/vjail/vjail/internal/provision/unpack"
 )
 
 // The main goroutine stays on the process's first thread: the init
@@ -22,7 +27,9 @@ func main() {
 		case linuxns.ServeArg:
 			os.Exit(linuxns.ServeMain(os.Args[2:]))
 		case linuxns.DHCPArg:
-			os.Exit(linuxns.DHCPMain(os.Args[2:]))
+			os.Exit(dhcpclient.Main(os.Args[2:]))
+		case initbin.UnpackArg:
+			os.Exit(unpack.Main())
 		}
 	}
 	os.Stderr.WriteString("vjail-init: the init of vjail's jails, started by vjail only\n")

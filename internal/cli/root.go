@@ -52,8 +52,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == linuxns.InitArg {
 		return linuxns.InitMain()
 	}
-	if len(args) > 0 && args[0] == linuxns.DHCPArg {
-		return linuxns.DHCPMain(args[1:])
+	if code, ok := helperMain(args); ok {
+		return code
 	}
 	if len(args) > 0 && args[0] == linuxns.ServeArg {
 		return linuxns.ServeMain(args[1:])

@@ -3,17 +3,12 @@ package provision
 import (
 	"archive/tar"
 	"bufio"
-	"bytes"
-	"compress/bzip2"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path"
 	"strings"
-
-	"github.com/ulikunitz/xz"
 )
 
 // Tarball fills dir from a tar archive, plain or compressed with gzip,
@@ -29,54 +24,45 @@ func Tarball(file string, progress func(name string)) func(dir string) error {
 			return err
 		}
 		defer f.Close()
-		r, err := decompress(bufio.NewReader(f))
+		r, finish, err := decompress(bufio.NewReader(f))
 		if err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
-		tr := tar.NewReader(r)
-		root, err := os.OpenFile(dir, os.O_RDONLY, 0)
-		if err != nil {
-			return err
-		}
-		defer root.Close()
-		for {
-			h, err := tr.Next()
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			if err != nil {
-				return fmt.Errorf("%s: %w", file, err)
-			}
-			for _, part := range strings.Split(h.Name, "/") {
-				if part == ".." {
-					return fmt.Errorf("%s: entry %q leaves the archive's root", file, h.Name)
-				}
-			}
-			// "/etc/x" and "./etc/x" are both etc/x of the jail.
-			name := path.Clean("/" + h.Name)
-			if name == "/" {
-				continue
-			}
-			if progress != nil {
-				progress(name)
-			}
-			if err := extractEntry(root, name, h, tr); err != nil {
-				return fmt.Errorf("%s: %s: %w", file, h.Name, err)
-			}
-		}
+		return finish(extractAll(file, dir, tar.NewReader(r), progress))
 	}
 }
 
-// decompress recognises gzip, bzip2 and xz by their magic numbers.
-func decompress(r *bufio.Reader) (io.Reader, error) {
-	magic, _ := r.Peek(6)
-	switch {
-	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
-		return gzip.NewReader(r)
-	case bytes.HasPrefix(magic, []byte("BZh")):
-		return bzip2.NewReader(r), nil
-	case bytes.HasPrefix(magic, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
-		return xz.NewReader(r)
+// extractAll extracts every entry of tr into dir (see Tarball); file
+// names the archive in errors.
+func extractAll(file, dir string, tr *tar.Reader, progress func(name string)) error {
+	root, err := os.OpenFile(dir, os.O_RDONLY, 0)
+	if err != nil {
+		return err
 	}
-	return r, nil
+	defer root.Close()
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		for _, part := range strings.Split(h.Name, "/") {
+			if part == ".." {
+				return fmt.Errorf("%s: entry %q leaves the archive's root", file, h.Name)
+			}
+		}
+		// "/etc/x" and "./etc/x" are both etc/x of the jail.
+		name := path.Clean("/" + h.Name)
+		if name == "/" {
+			continue
+		}
+		if progress != nil {
+			progress(name)
+		}
+		if err := extractEntry(root, name, h, tr); err != nil {
+			return fmt.Errorf("%s: %s: %w", file, h.Name, err)
+		}
+	}
 }

@@ -24,3 +24,7 @@ package initbin
 // Floor returns the embedded floor of `vjail bench` (cmd/vjail-floor),
 // or nil.
 func Floor() []byte { return floorBinary }
+
+// UnpackArg makes the helper binary decompress its standard input to its
+// standard output (package unpack, linked by the helper only).
+const UnpackArg = "__vjail_unpack"

@@ -18,6 +18,3 @@ var ErrNotLinux = errors.New("linux namespaces: not on Linux")
 
 // DHCPArg names the DHCP client mode, which only Linux has.
 const DHCPArg = "__vjail_dhcp"
-
-// DHCPMain is only for Linux.
-func DHCPMain([]string) int { return 1 }
