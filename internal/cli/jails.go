@@ -11,11 +11,7 @@ import (
 
 // manager opens the state directory and the platform's backend.
 func (e *env) manager(quiet bool) (*jail.Manager, error) {
-	dir, err := state.Open(state.DirFromEnv(e.stateDir))
-	if err != nil {
-		return nil, err
-	}
-	b, err := jail.NewBackend(dir)
+	dir, b, err := e.openBackend()
 	if err != nil {
 		return nil, err
 	}
@@ -24,6 +20,37 @@ func (e *env) manager(quiet bool) (*jail.Manager, error) {
 		conf = jailconf.DefaultFile
 	}
 	return &jail.Manager{State: dir, Backend: b, Out: e.stdout, Err: e.stderr, Quiet: quiet, ConfFile: conf}, nil
+}
+
+// openBackend opens the state directory and the platform's backend, once
+// per command.
+func (e *env) openBackend() (*state.Dir, jail.Backend, error) {
+	if e.backend != nil {
+		return e.dir, e.backend, nil
+	}
+	dir, err := state.Open(state.DirFromEnv(e.stateDir))
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := jail.NewBackend(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.dir, e.backend = dir, b
+	return dir, b, nil
+}
+
+// prestart lets the backend start what it can of the jail name before
+// the configuration is read (jail.Prestarter), and returns what releases
+// it if the jail's creation did not take it. An error here is reported
+// by the command's own opening of the backend.
+func (e *env) prestart(name string) (release func()) {
+	_, b, err := e.openBackend()
+	if p, ok := b.(jail.Prestarter); ok && err == nil {
+		p.Prestart(name)
+		return p.ReleaseEarly
+	}
+	return func() {}
 }
 
 // configSpecs loads the configuration and returns the specs of every jail

@@ -14,6 +14,8 @@ import (
 	"github.com/vjail/vjail/internal/fault"
 	"github.com/vjail/vjail/internal/host/floor"
 	"github.com/vjail/vjail/internal/host/linuxns"
+	"github.com/vjail/vjail/internal/jail"
+	"github.com/vjail/vjail/internal/state"
 )
 
 // Exit statuses.
@@ -38,6 +40,9 @@ type env struct {
 	networksFile string
 	// rcConf is --rc-conf; empty means /etc/rc.conf and its companions.
 	rcConf string
+	// dir and backend, once opened (openBackend).
+	dir     *state.Dir
+	backend jail.Backend
 }
 
 // exitError carries an exit status out of a command whose messages have

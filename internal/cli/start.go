@@ -34,6 +34,11 @@ includes that directory), then jail_conf, then the default configuration;
 starts.`,
 		Example: "  vjail start\n  vjail -f /etc/jail.conf start serverA",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// The first named jail's init starts making its namespaces
+			// while the configuration is read, should it be a vnet jail.
+			if len(args) > 0 {
+				defer e.prestart(args[0])()
+			}
 			// Without names, rc.conf decides, as rc.d/jail does at boot.
 			fromFlag := e.confFile != ""
 			var rc *rcconf.Settings

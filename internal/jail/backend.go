@@ -11,6 +11,17 @@ import (
 	"github.com/vjail/vjail/internal/state"
 )
 
+// Prestarter is a Backend that can start part of the jail name before
+// its configuration is read, for its Create to take (the Linux one: an
+// early init, see early_linux.go). ReleaseEarly undoes what Create did
+// not take; RemoveOrphan, what a vjail killed meanwhile left of it for a
+// jail that is not recorded.
+type Prestarter interface {
+	Prestart(name string)
+	ReleaseEarly()
+	RemoveOrphan(name string)
+}
+
 // Backend is the platform seam: what creating, running inside, and
 // removing a jail means on one operating system. The lifecycle (the
 // jail(8) sequence, ordering, state, messages) is shared and lives in

@@ -42,6 +42,10 @@ type linuxBackend struct {
 	// their jail (linuxns.SpawnSpec.Deferred): the first Run sends its
 	// command before it waits for them.
 	unready sync.Map
+	// early is the init Prestart started for a jail, until its Create
+	// takes it (early_linux.go).
+	earlyMu sync.Mutex
+	early   *earlyInit
 }
 
 // NewBackend returns the Linux backend for jails recorded in dir.
@@ -132,9 +136,20 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 	if err != nil {
 		return err
 	}
+	bins, err := initbin.ProtectedBinaries(initbin.ExecDir(b.dir.Path))
+	if err != nil {
+		return err
+	}
+	// An early init comes with the jail's cgroup, made for it.
+	early := b.takeEarly(s, rec.Cgroup, bins)
+	defer func() {
+		if early != nil {
+			early.Abandon() // not spent: Spawn was not reached
+		}
+	}()
 	// The shared parent may vanish under us when the last other jail
 	// goes (Destroy removes it when empty): try again then.
-	for try := 0; ; try++ {
+	for try := 0; early == nil; try++ {
 		err = os.MkdirAll(rec.Cgroup, 0o755)
 		if err == nil || !errors.Is(err, fs.ErrNotExist) || try == 5 {
 			break
@@ -169,10 +184,6 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 			cfg.DHCP = append(cfg.DHCP, vnet.JailIfName(a.If))
 		}
 	}
-	bins, err := initbin.ProtectedBinaries(initbin.ExecDir(b.dir.Path))
-	if err != nil {
-		return err
-	}
 	spec := linuxns.SpawnSpec{Config: cfg, Filters: func() ([][]byte, error) { return syscallfilter.Jail(filters) }, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log, Binary: bins.Init, Idle: bins.Idle, Boot: s.Boot}
 	// cgroup v1 cannot take a process at birth (CLONE_INTO_CGROUP): the
 	// init joins before it is let go; its children follow it.
@@ -201,6 +212,7 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 	// jail, when nothing else comes between: exec.created, a booted init,
 	// or a DHCP lease to wait for.
 	spec.Deferred = !s.Boot && len(s.Created) == 0 && (len(s.Start) > 0 || len(s.Command) > 0) && len(cfg.DHCP) == 0
+	spec.Early, early = early, nil
 	init, err := linuxns.Spawn(ctx, spec)
 	if err == nil && spec.Deferred {
 		b.unready.Store(s.Name, init)
@@ -646,8 +658,12 @@ func (b *linuxBackend) Destroy(ctx context.Context, rec *state.Record) error {
 			errs = append(errs, err)
 		}
 		fault.Point("destroy.killed")
-		// The shared parent goes with its last jail; EBUSY while others run.
-		unix.Rmdir(filepath.Dir(rec.Cgroup))
+		// The shared parent goes with its last jail; EBUSY while others
+		// run. Cgroups left by early inits of killed vjails would keep it.
+		if unix.Rmdir(filepath.Dir(rec.Cgroup)) != nil {
+			b.removeOrphans("")
+			unix.Rmdir(filepath.Dir(rec.Cgroup))
+		}
 	}
 	if err := removeLimitCgroups(rec.LimitCgroups); err != nil {
 		errs = append(errs, err)

@@ -439,6 +439,9 @@ func (m *Manager) stopOne(ctx context.Context, s *Spec) error {
 	defer lock.Unlock()
 	rec, err := m.State.Read(s.Name)
 	if err != nil {
+		if p, ok := m.Backend.(Prestarter); ok && errors.Is(err, state.ErrNotFound) {
+			p.RemoveOrphan(s.Name)
+		}
 		return err
 	}
 	if !m.Backend.Alive(rec) || rec.Stale() {

@@ -47,6 +47,10 @@ type SpawnSpec struct {
 	// boots its own init starts with the Go init, which hands it PID 1.
 	Binary, Idle string
 	Boot         bool
+	// Early, if set, is the init StartEarly started for this jail (a vnet
+	// jail with the C init, Binary and Idle the same): Spawn goes on with
+	// it rather than start one, and Early is spent.
+	Early *EarlyInit
 	// Deferred makes Spawn return once the init has what it needs to build
 	// the jail, without waiting for it to be done (Init.Ready waits): a
 	// request sent meanwhile waits on the control socket, and the init
@@ -85,6 +89,7 @@ func (in *Init) Ready() error {
 // its control socket (with Deferred, Init.Ready does). On failure nothing
 // of the jail remains: the init is killed and the socket removed.
 func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
+	fault.Time("spawn.called")
 	os.Remove(s.Socket)
 	ln, err := net.ListenUnix("unixpacket", &net.UnixAddr{Name: s.Socket, Net: "unixpacket"})
 	if err != nil {
@@ -102,26 +107,20 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 			os.Remove(s.Socket)
 		}
 	}()
-
-	cfgR, cfgW, err := os.Pipe()
-	if err != nil {
+	// The C init, when there is one, unless the jail boots its own.
+	cStart := s.Idle != "" && !s.Boot
+	var p *initProcess
+	if s.Early != nil {
+		if p, s.Early.p = s.Early.p, nil; p == nil || !cStart || !s.Config.VNet {
+			p.abandon()
+			return nil, errors.New("an init started early is for one vnet jail with the C init")
+		}
+	} else if p, err = startInit(s, cStart, false, lnFile); err != nil {
 		return nil, err
 	}
-	defer cfgR.Close()
-	defer cfgW.Close()
-	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("socketpair: %w", err)
-	}
-	// Non-blocking, so that Go's poller takes it and the wait for the
-	// init's answer below can have a deadline.
-	if err := unix.SetNonblock(pair[0], true); err != nil {
-		unix.Close(pair[0])
-		unix.Close(pair[1])
-		return nil, fmt.Errorf("socketpair: %w", err)
-	}
-	parentSync := os.NewFile(uintptr(pair[0]), "sync")
-	childSync := os.NewFile(uintptr(pair[1]), "sync-child")
+	parentSync := p.sync
+	defer p.cfg.Close()
+	defer p.null.Close()
 	defer func() {
 		if err != nil {
 			parentSync.Close()
@@ -133,10 +132,198 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		heldSyncs.files = append(heldSyncs.files, parentSync)
 		heldSyncs.Unlock()
 	}()
+	pid := p.pid
+	defer func() {
+		if err != nil {
+			unix.Kill(pid, unix.SIGKILL)
+		}
+	}()
+	// The Go init has the C init's binary (fdIdle) to become once idle.
+	s.Config.Idle = s.Idle != ""
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(30 * time.Second)
+	}
+	if err := parentSync.SetReadDeadline(deadline); err != nil {
+		return nil, fmt.Errorf("wait for the init: %w", err)
+	}
+	if s.Join != nil {
+		// The init waits for its configuration: it has no children yet.
+		if err := s.Join(pid); err != nil {
+			return nil, fmt.Errorf("cgroup: %w", err)
+		}
+	}
+	if s.Config.Seccomp, err = s.Filters(); err != nil {
+		return nil, fmt.Errorf("seccomp filters: %w", err)
+	}
+	var cfgData []byte
+	if cStart {
+		cfgData, err = encodeStartConfig(&s.Config)
+	} else {
+		cfgData, err = s.Config.MarshalJSON()
+	}
+	if err == nil {
+		_, err = p.cfg.Write(cfgData)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("send configuration to init: %w", err)
+	}
+	p.cfg.Close()
+	fault.Time("spawn.config-sent")
+	// The user namespace is held open for the trees: the C init's first
+	// process, whose it is, ends as soon as it has forked PID 1.
+	var userns int
+	if cStart {
+		userns, err = mapIDs(parentSync, pid, s)
+	} else if userns, err = unix.Open(fmt.Sprintf("/proc/%d/ns/user", pid), unix.O_RDONLY|unix.O_CLOEXEC, 0); err != nil {
+		err = fmt.Errorf("open user namespace of init: %w", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(userns)
+
+	fault.Time("spawn.mapped")
+	tree, err := idmappedTree(s.Config.Path, userns, 0)
+	if err != nil {
+		parentSync.Write([]byte("error: " + err.Error()))
+		return nil, err
+	}
+	defer unix.Close(tree)
+	// Bind mounts (nullfs) are cloned here too: the init may not be able
+	// to walk to their sources, and their files keep their ownership the
+	// same way as the root's.
+	var binds []int
+	defer func() {
+		for _, fd := range binds {
+			unix.Close(fd)
+		}
+	}()
+	for _, m := range s.Config.Mounts {
+		if m.Kind != "bind" {
+			continue
+		}
+		fd, err := idmappedTree(m.Source, userns, bindAttrs(m))
+		if err != nil {
+			parentSync.Write([]byte("error: " + err.Error()))
+			return nil, fmt.Errorf("mount %s on %s: %w", m.Source, m.Target, err)
+		}
+		binds = append(binds, fd)
+	}
+	// The trees are made while the C init makes its other namespaces:
+	// only the user namespace's map matters to them. Its mount namespace
+	// is the new PID 1's.
+	fault.Time("spawn.trees")
+	if cStart {
+		if pid, err = awaitPID1(parentSync, s.Config.Name); err != nil {
+			return nil, err
+		}
+	}
+	// The init, root only of its own user namespace, may not be able to
+	// walk the host's path to the jail (a 0700 parent keeps unprivileged
+	// users out, and the init is one on the host). So the attachment point
+	// is opened here, inside the init's mount namespace through
+	// /proc/PID/root, and handed over with the tree.
+	target, err := unix.Open(fmt.Sprintf("/proc/%d/root%s", pid, s.Config.Path), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		parentSync.Write([]byte("error: " + err.Error()))
+		return nil, fmt.Errorf("open %s in the jail's mount namespace: %w", s.Config.Path, err)
+	}
+	defer unix.Close(target)
+	fds := append([]int{tree, target}, binds...)
+	if cStart {
+		// The C init takes its control socket and its log with the root
+		// (start.c says why).
+		logFD := int(p.null.Fd())
+		if s.Log != nil {
+			logFD = int(s.Log.Fd())
+		}
+		fds = append(fds, int(lnFile.Fd()), logFD)
+	}
+	err = sendFDs(parentSync, "root", fds)
+	runtime.KeepAlive(s.Log)
+	if err != nil {
+		return nil, fmt.Errorf("send root to init: %w", err)
+	}
+	// The C init brings lo up itself, while it waits for the root.
+	if s.Config.VNet && !cStart {
+		if err := loopbackUp(pid); err != nil {
+			return nil, fmt.Errorf("bring lo up in the jail: %w", err)
+		}
+	}
+	start, err := ProcessStartTime(pid)
+	if err != nil {
+		return nil, err
+	}
+	if s.Started != nil {
+		if err := s.Started(&Init{PID: pid, StartTime: start}); err != nil {
+			return nil, err
+		}
+	}
+	fault.Time("spawn.sent")
+	ready := func() error {
+		if err := awaitInit(parentSync, s.Config.Name, "ok"); err != nil {
+			return err
+		}
+		fault.Time("spawn.ok")
+		return nil
+	}
+	if s.Deferred {
+		return &Init{PID: pid, StartTime: start, ready: sync.OnceValue(ready)}, nil
+	}
+	if err := ready(); err != nil {
+		return nil, err
+	}
+	return &Init{PID: pid, StartTime: start}, nil
+}
+
+// maxJailName is the longest jail name (jailconf's limit).
+const maxJailName = 200
+
+// initProcess is an init started, that has not had its configuration
+// yet.
+type initProcess struct {
+	pid    int
+	exited chan struct{} // closed once pid is reaped
+	// cfg is the pipe the configuration goes down; sync, the socket to
+	// the init; null, /dev/null, the log of an init that has none.
+	cfg, sync, null *os.File
+}
+
+// startInit starts the init of the jail s: the C init if cStart, early
+// (StartEarly) or not, else the Go init as the init of new namespaces.
+// lnFile is the Go init's control socket (the C init has its own later).
+func startInit(s SpawnSpec, cStart, early bool, lnFile *os.File) (_ *initProcess, err error) {
+	p := &initProcess{}
+	defer func() {
+		if err != nil {
+			p.close()
+		}
+	}()
+	if p.null, err = os.Open(os.DevNull); err != nil {
+		return nil, err
+	}
+	cfgR, cfgW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer cfgR.Close()
+	p.cfg = cfgW
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("socketpair: %w", err)
+	}
+	// Non-blocking, so that Go's poller takes it and the wait for the
+	// init's answer can have a deadline.
+	if err := unix.SetNonblock(pair[0], true); err != nil {
+		unix.Close(pair[0])
+		unix.Close(pair[1])
+		return nil, fmt.Errorf("socketpair: %w", err)
+	}
+	p.sync = os.NewFile(uintptr(pair[0]), "sync")
+	childSync := os.NewFile(uintptr(pair[1]), "sync-child")
 	defer childSync.Close()
 
-	// The C init, when there is one, unless the jail boots its own.
-	cStart := s.Idle != "" && !s.Boot
 	bin := s.Binary
 	if bin == "" {
 		bin = "/proc/self/exe"
@@ -149,7 +336,15 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	}
 	exeFile := os.NewFile(uintptr(exeFD), bin)
 	defer exeFile.Close()
-	extra := []*os.File{cfgR, childSync, lnFile, exeFile} // fds 3, 4, 5, 6
+	// fds 0-2, then 3 to 6. The C init takes its control socket (5) and
+	// its log (1, 2) with the root: until then they are /dev/null.
+	files := []*os.File{p.null, s.Log, s.Log, cfgR, childSync, lnFile, exeFile}
+	if s.Log == nil {
+		files[1], files[2] = p.null, p.null
+	}
+	if cStart {
+		files[1], files[2], files[5] = p.null, p.null, p.null
+	}
 	if s.Idle != "" {
 		idleFD, err := unix.Open(s.Idle, unix.O_PATH|unix.O_CLOEXEC, 0)
 		if err != nil {
@@ -157,32 +352,25 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		}
 		idleFile := os.NewFile(uintptr(idleFD), s.Idle)
 		defer idleFile.Close()
-		extra = append(extra, idleFile) // fd 7
-		s.Config.Idle = true
+		files = append(files, idleFile) // fd 7
 	}
-	execFD, arg := fdExe, InitArg
+	argv := []string{"vjail-init: " + s.Config.Name, InitArg}
+	execFD := fdExe
 	if cStart {
-		execFD, arg = fdIdle, StartArg
+		execFD, argv[1] = fdIdle, StartArg
 	}
-	// Started with syscall's StartProcess, not os/exec: os probes, on
-	// its first start of a process, whether pidfds work, by starting
-	// and waiting for a child of its own (0.1 ms of every vjail start).
-	null, err := os.Open(os.DevNull)
-	if err != nil {
-		return nil, err
-	}
-	defer null.Close()
-	logFD := null.Fd()
-	if s.Log != nil {
-		logFD = s.Log.Fd()
+	if early {
+		// Room for "vjail-init: NAME", which the init writes once it has
+		// its configuration (start.c's name_self).
+		argv = append(argv, "early")
+		argv[0] = "vjail-init" + strings.Repeat(" ", maxJailName+2)
 	}
 	attr := &syscall.ProcAttr{
 		// Two Ps while the init sets up; one afterwards if it stays a Go
 		// process (InitMain).
-		Env:   []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "GOMAXPROCS=2"},
-		Files: []uintptr{null.Fd(), logFD, logFD},
+		Env: []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "GOMAXPROCS=2"},
 	}
-	for _, f := range extra {
+	for _, f := range files {
 		attr.Files = append(attr.Files, f.Fd())
 	}
 	switch {
@@ -217,145 +405,77 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		attr.Env = append(attr.Env, "VJAIL_FAULT_TIMES="+t)
 	}
 	fault.Time("spawn.begin")
-	pid, _, err := syscall.StartProcess(fmt.Sprintf("/proc/self/fd/%d", execFD), []string{"vjail-init: " + s.Config.Name, arg}, attr)
+	// Started with syscall's StartProcess, not os/exec: os probes, on
+	// its first start of a process, whether pidfds work, by starting
+	// and waiting for a child of its own (0.1 ms of every vjail start).
+	pid, _, err := syscall.StartProcess(fmt.Sprintf("/proc/self/fd/%d", execFD), argv, attr)
 	// The descriptors must stay open until the child has them.
-	runtime.KeepAlive(extra)
-	runtime.KeepAlive(s.Log)
+	runtime.KeepAlive(files)
 	if err != nil {
 		return nil, fmt.Errorf("start init: %w", err)
 	}
 	fault.Time("spawn.started")
 	// Reaped if this process outlives it: the C init's first process
 	// ends once it has forked PID 1, the Go init when the jail ends.
-	go unix.Wait4(pid, nil, 0, nil)
-	defer func() {
-		if err != nil {
-			unix.Kill(pid, unix.SIGKILL)
+	p.pid, p.exited = pid, make(chan struct{})
+	go func() {
+		for {
+			if _, err := unix.Wait4(pid, nil, 0, nil); err != unix.EINTR {
+				break
+			}
 		}
+		close(p.exited)
 	}()
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		deadline = time.Now().Add(30 * time.Second)
-	}
-	if err := parentSync.SetReadDeadline(deadline); err != nil {
-		return nil, fmt.Errorf("wait for the init: %w", err)
-	}
-	if s.Join != nil {
-		// The init waits for its configuration: it has no children yet.
-		if err := s.Join(pid); err != nil {
-			return nil, fmt.Errorf("cgroup: %w", err)
-		}
-	}
-	cfgR.Close()
-	childSync.Close()
+	return p, nil
+}
 
-	if s.Config.Seccomp, err = s.Filters(); err != nil {
-		return nil, fmt.Errorf("seccomp filters: %w", err)
+// close closes the host's ends of what p was started with.
+func (p *initProcess) close() {
+	for _, f := range []*os.File{p.cfg, p.sync, p.null} {
+		if f != nil {
+			f.Close()
+		}
 	}
-	var cfgData []byte
-	if cStart {
-		cfgData, err = encodeStartConfig(&s.Config)
-	} else {
-		cfgData, err = s.Config.MarshalJSON()
-	}
-	if err == nil {
-		_, err = cfgW.Write(cfgData)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("send configuration to init: %w", err)
-	}
-	cfgW.Close()
-	// The user namespace is held open for the trees: the C init's first
-	// process, whose it is, ends as soon as it has forked PID 1.
-	var userns int
-	if cStart {
-		userns, err = mapIDs(parentSync, pid, s)
-	} else if userns, err = unix.Open(fmt.Sprintf("/proc/%d/ns/user", pid), unix.O_RDONLY|unix.O_CLOEXEC, 0); err != nil {
-		err = fmt.Errorf("open user namespace of init: %w", err)
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer unix.Close(userns)
+}
 
-	tree, err := idmappedTree(s.Config.Path, userns, 0)
-	if err != nil {
-		parentSync.Write([]byte("error: " + err.Error()))
-		return nil, err
+// abandon kills the init p, if any, closes its ends, and returns once
+// it is gone.
+func (p *initProcess) abandon() {
+	if p == nil {
+		return
 	}
-	defer unix.Close(tree)
-	// Bind mounts (nullfs) are cloned here too: the init may not be able
-	// to walk to their sources, and their files keep their ownership the
-	// same way as the root's.
-	var binds []int
-	defer func() {
-		for _, fd := range binds {
-			unix.Close(fd)
-		}
-	}()
-	for _, m := range s.Config.Mounts {
-		if m.Kind != "bind" {
-			continue
-		}
-		fd, err := idmappedTree(m.Source, userns, bindAttrs(m))
-		if err != nil {
-			parentSync.Write([]byte("error: " + err.Error()))
-			return nil, fmt.Errorf("mount %s on %s: %w", m.Source, m.Target, err)
-		}
-		binds = append(binds, fd)
-	}
-	// The trees are made while the C init makes its other namespaces:
-	// only the user namespace's map matters to them. Its mount namespace
-	// is the new PID 1's.
-	if cStart {
-		if pid, err = awaitPID1(parentSync, s.Config.Name); err != nil {
-			return nil, err
-		}
-	}
-	// The init, root only of its own user namespace, may not be able to
-	// walk the host's path to the jail (a 0700 parent keeps unprivileged
-	// users out, and the init is one on the host). So the attachment point
-	// is opened here, inside the init's mount namespace through
-	// /proc/PID/root, and handed over with the tree.
-	target, err := unix.Open(fmt.Sprintf("/proc/%d/root%s", pid, s.Config.Path), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		parentSync.Write([]byte("error: " + err.Error()))
-		return nil, fmt.Errorf("open %s in the jail's mount namespace: %w", s.Config.Path, err)
-	}
-	defer unix.Close(target)
-	if err := sendFDs(parentSync, "root", append([]int{tree, target}, binds...)); err != nil {
-		return nil, fmt.Errorf("send root to init: %w", err)
-	}
-	// The C init brings lo up itself, while it waits for the root.
-	if s.Config.VNet && !cStart {
-		if err := loopbackUp(pid); err != nil {
-			return nil, fmt.Errorf("bring lo up in the jail: %w", err)
-		}
-	}
-	start, err := ProcessStartTime(pid)
+	unix.Kill(p.pid, unix.SIGKILL)
+	p.close()
+	<-p.exited
+}
+
+// EarlyInit is a C init started before vjail has read the configuration
+// of the jail it is for (StartEarly): its user and network namespaces,
+// half a millisecond and more of a start, are made while vjail reads the
+// configuration and allocates the jail's ids.
+type EarlyInit struct {
+	p *initProcess
+}
+
+// StartEarly starts the C init (binary the Go init's, idle the C init's,
+// both as for SpawnSpec) for a vnet jail yet to be named, in the cgroup
+// (v2) open as cgroupFD. It waits for its configuration, which Spawn with
+// SpawnSpec.Early sends; an init not so taken must be Abandoned (it ends
+// by itself when this process does).
+func StartEarly(binary, idle string, cgroupFD int) (*EarlyInit, error) {
+	s := SpawnSpec{Binary: binary, Idle: idle, CgroupFD: cgroupFD}
+	p, err := startInit(s, true, true, nil)
 	if err != nil {
 		return nil, err
 	}
-	if s.Started != nil {
-		if err := s.Started(&Init{PID: pid, StartTime: start}); err != nil {
-			return nil, err
-		}
-	}
-	fault.Time("spawn.sent")
-	ready := func() error {
-		if err := awaitInit(parentSync, s.Config.Name, "ok"); err != nil {
-			return err
-		}
-		fault.Time("spawn.ok")
-		return nil
-	}
-	if s.Deferred {
-		return &Init{PID: pid, StartTime: start, ready: sync.OnceValue(ready)}, nil
-	}
-	if err := ready(); err != nil {
-		return nil, err
-	}
-	return &Init{PID: pid, StartTime: start}, nil
+	return &EarlyInit{p: p}, nil
+}
+
+// Abandon kills an init that StartEarly started and Spawn did not take,
+// and returns once it is gone.
+func (e *EarlyInit) Abandon() {
+	e.p.abandon()
+	e.p = nil
 }
 
 // awaitInit waits for the init's message want on sync, or its error, or

@@ -29,6 +29,7 @@ func encodeStartConfig(cfg *InitConfig) ([]byte, error) {
 		b = append(b, data...)
 	}
 	str := func(s string) []byte { return append([]byte(s), 0) }
+	record('N', str(cfg.Name))
 	if cfg.Hostname != "" {
 		record('H', str(cfg.Hostname))
 	}

@@ -55,7 +55,21 @@ struct mount_attr {
 #define PROC_MAGIC 0x9fa0
 #define SYSFS_MAGIC_NUMBER 0x62656572
 
+// Inherited: the configuration, the sync socket, the init's binaries (6
+// and 7: the Go one for the helpers, this one). The control socket's
+// listener (5) and the jail's log (1 and 2) come with the root instead
+// (setup_jail): both are named after the jail, which an init started
+// early, before vjail has read its configuration, does not know; until
+// then 1, 2 and 5 are /dev/null.
 enum { fd_config = 3, fd_sync = 4, fd_listen = 5, fd_exe = 6 };
+
+// early: started before vjail knew the jail (StartEarly), for a vnet
+// jail, so the network namespace is made at once. Its command line is
+// "vjail-init" padded with spaces, room for the jail's name, which the
+// configuration brings (name_self).
+static int early;
+static char *args_start, *args_end;
+
 
 // The kinds of mount, as start_linux.go numbers them.
 enum { kind_devfs = 1, kind_fdescfs, kind_proc, kind_sysfs, kind_tmpfs, kind_bind };
@@ -68,7 +82,7 @@ struct start_mount {
 };
 
 struct start_config {
-	const char *hostname, *domain;
+	const char *name, *hostname, *domain;
 	int vnet, persist;
 	uint32_t caps[64];
 	int ncaps;
@@ -83,6 +97,14 @@ struct start_config {
 };
 
 static struct start_config cfg;
+
+// name_self shows the jail's name in the command line that ps(1) shows on
+// the host, "vjail-init: NAME", as for an init started knowing it.
+static void name_self(void) {
+	size_t room = args_end - args_start;
+	memset(args_start, 0, room);
+	snprintf(args_start, room, "vjail-init: %s", cfg.name ? cfg.name : "");
+}
 
 // The benchmark's breakdown (fault.Time in Go): "PID STEP µs-since-start
 // unix-µs" lines appended to $VJAIL_FAULT_TIMES.
@@ -155,6 +177,9 @@ static void read_config(void) {
 		if (is_string && (n == 0 || data[n - 1] != 0))
 			fail("read configuration: record %c is not a string", tag);
 		switch (tag) {
+		case 'N':
+			cfg.name = data;
+			break;
 		case 'H':
 			cfg.hostname = data;
 			break;
@@ -542,16 +567,23 @@ static void setup_jail(char **envp) {
 	int nbinds = 0;
 	for (int i = 0; i < cfg.nmounts; i++)
 		nbinds += cfg.mounts[i].kind == kind_bind;
-	int fds[16], nfds;
+	// The root, its attachment point, the bind mounts' trees, then the
+	// control socket's listener and the jail's log.
+	int fds[20], nfds, want = 2 + nbinds + 2;
 	char msg[4096];
-	if (2 + nbinds > 16)
+	if (want > 20)
 		fail("receive root: too many bind mounts (%d)", nbinds);
-	if (recv_fds(fd_sync, msg, sizeof msg, fds, 2 + nbinds, &nfds, 0) < 0)
+	if (recv_fds(fd_sync, msg, sizeof msg, fds, want, &nfds, 0) < 0)
 		fail("receive root: %s", go_strerror(errno));
 	if (strncmp(msg, "error: ", 7) == 0)
 		_exit(1); // vjail's own failure: it knows
-	if (nfds != 2 + nbinds)
-		fail("receive root: %d descriptors, want %d", nfds, 2 + nbinds);
+	if (nfds != want)
+		fail("receive root: %d descriptors, want %d", nfds, want);
+	int listener = fds[want - 2], log = fds[want - 1];
+	if (dup3(listener, fd_listen, O_CLOEXEC) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
+		fail("take the control socket and the log: %s", go_strerror(errno));
+	close(listener);
+	close(log);
 	int tree = fds[0], target = fds[1];
 	if (syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		fail("attach idmapped root: %s", go_strerror(errno));
@@ -1263,12 +1295,17 @@ static void make_namespaces(void) {
 		fail("new user namespace: %s", go_strerror(errno));
 	if (write(fd_sync, "user", 4) < 0)
 		_exit(1);
+	// The network stack, the dearest (half a millisecond here), while
+	// vjail reads the jail's configuration (early) or writes the map: a
+	// process has every capability in the user namespace it made, mapped
+	// or not yet.
+	if (early && unshare(CLONE_NEWNET) < 0)
+		fail("new network namespace: %s", go_strerror(errno));
 	read_config();
 	step_time("init.config");
-	// The network stack, the dearest (half a millisecond here), while
-	// vjail writes the map: a process has every capability in the user
-	// namespace it made, mapped or not yet.
-	if (cfg.vnet && unshare(CLONE_NEWNET) < 0)
+	if (early)
+		name_self();
+	if (!early && cfg.vnet && unshare(CLONE_NEWNET) < 0)
 		fail("new network namespace: %s", go_strerror(errno));
 	char msg[4096];
 	ssize_t n;
@@ -1299,11 +1336,21 @@ static void make_namespaces(void) {
 
 // vjail_start is the init's life: it returns only if argv is not its.
 VJAIL_IDLE_ENTRY static void vjail_start(int argc, char **argv, char **envp) {
-	if (argc != 2 || strcmp(argv[1], "__vjail_start") != 0)
+	if (argc < 2 || argc > 3 || strcmp(argv[1], "__vjail_start") != 0)
+		return;
+	if (argc == 3 && strcmp(argv[2], "early") != 0)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &began);
+	early = argc == 3;
+	args_start = argv[0];
+	args_end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
 	// What ps(1) shows: "vjail-init: NAME", without the mode.
-	memset(argv[1], 0, strlen(argv[1]));
+	for (int i = 1; i < argc; i++)
+		memset(argv[i], 0, strlen(argv[i]));
+	// What vjail's caller left open without close-on-exec came along:
+	// the init, which may outlive the caller by years, must not hold it
+	// (a pipe it kept open would never see its end).
+	syscall(SYS_close_range, fd_exe + 2, ~0U, 0);
 	const char *times = getenv("VJAIL_FAULT_TIMES");
 	if (times && *times)
 		times_fd = open(times, O_WRONLY | O_APPEND | O_CLOEXEC);
