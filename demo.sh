@@ -26,6 +26,10 @@ if [ ! -x /bin/busybox ]; then
 	say "Installing busybox-static for the demo userland"
 	apt-get install -y -qq busybox-static >/dev/null
 fi
+if ! command -v musl-gcc >/dev/null 2>&1; then
+	say "Installing musl-tools, for the jails' C init (build.sh)"
+	apt-get install -y -qq musl-tools >/dev/null || echo "(without it, build.sh uses the system's C library)"
+fi
 
 demo=${VJAIL_DEMO_DIR:-/var/tmp/vjail-demo}
 export VJAIL_STATE_DIR="$demo/state"

@@ -122,6 +122,7 @@ func (e *env) stopSpecs(m *jail.Manager, names []string) ([]*jail.Spec, error) {
 			}
 		}
 		if !found && !jailconf.IsWildcardName(name) {
+			m.ClearUnrecorded(name)
 			errs = append(errs, fmt.Errorf("jail %s: %w", name, state.ErrNotFound))
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -31,7 +30,8 @@ import (
 // no jail takes is killed and its cgroup removed (ReleaseEarly); one left
 // by a vjail killed meanwhile ends by itself (its configuration pipe
 // closes), and its empty cgroup, which no record names, is removed by
-// the next `vjail stop NAME` or with the cgroup parent (removeOrphans).
+// the next `vjail stop NAME` (Manager.ClearUnrecorded) or with the cgroup
+// parent (removeOrphans).
 type earlyInit struct {
 	done   chan struct{} // closed once the start below has ended
 	init   *linuxns.EarlyInit
@@ -44,7 +44,7 @@ type earlyInit struct {
 // no cgroup v2 to give it its cgroup at birth, or name cannot be a
 // jail's. It returns at once; Create waits for it.
 func (b *linuxBackend) Prestart(name string) {
-	if b.cgroupV1 || name == "" || name[0] == '.' || strings.ContainsAny(name, "/\x00") {
+	if b.cgroupV1 || ValidName(name) != nil {
 		return
 	}
 	fault.Time("early.prestart")
@@ -162,15 +162,20 @@ func (b *linuxBackend) removeOrphans(name string) {
 		}
 	}
 	for _, n := range names {
-		if _, err := b.dir.Read(n); errors.Is(err, state.ErrNotFound) {
-			unix.Rmdir(filepath.Join(b.cgroupParent, n))
+		if _, err := b.dir.Read(n); !errors.Is(err, state.ErrNotFound) {
+			continue
+		}
+		// The early init of a vjail killed a moment ago may not have seen
+		// its end yet: it leaves within milliseconds.
+		dir := filepath.Join(b.cgroupParent, n)
+		for end := time.Now().Add(time.Second); unix.Rmdir(dir) == unix.EBUSY && time.Now().Before(end); {
+			time.Sleep(2 * time.Millisecond)
 		}
 	}
 }
 
 // RemoveOrphan removes what an early init for the jail name, which is
-// not recorded, may have left (see removeOrphans): `vjail stop NAME`
-// calls it for a jail it finds not running.
+// not recorded, may have left (see removeOrphans).
 func (b *linuxBackend) RemoveOrphan(name string) {
 	b.removeOrphans(name)
 	unix.Rmdir(b.cgroupParent) // EBUSY while others run, ENOTEMPTY with others

@@ -431,6 +431,25 @@ func (m *Manager) cleanup(ctx context.Context, rec *state.Record) error {
 }
 
 // stopOne is jail(8)'s remove sequence for one jail.
+// ClearUnrecorded removes what a start of the jail name that was killed
+// before it recorded the jail may have left on the host: the early init
+// of a Prestarter backend. `vjail stop NAME` calls it for a jail it does
+// not find.
+func (m *Manager) ClearUnrecorded(name string) {
+	p, ok := m.Backend.(Prestarter)
+	if !ok || ValidName(name) != nil {
+		return
+	}
+	lock, err := m.State.Lock(name)
+	if err != nil {
+		return
+	}
+	defer lock.Unlock()
+	if _, err := m.State.Read(name); errors.Is(err, state.ErrNotFound) {
+		p.RemoveOrphan(name)
+	}
+}
+
 func (m *Manager) stopOne(ctx context.Context, s *Spec) error {
 	lock, err := m.State.Lock(s.Name)
 	if err != nil {
@@ -439,9 +458,6 @@ func (m *Manager) stopOne(ctx context.Context, s *Spec) error {
 	defer lock.Unlock()
 	rec, err := m.State.Read(s.Name)
 	if err != nil {
-		if p, ok := m.Backend.(Prestarter); ok && errors.Is(err, state.ErrNotFound) {
-			p.RemoveOrphan(s.Name)
-		}
 		return err
 	}
 	if !m.Backend.Alive(rec) || rec.Stale() {

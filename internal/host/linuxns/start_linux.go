@@ -7,6 +7,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// Go's errno messages for the C inits (errstr.h, included by start.c).
+//go:generate go run ./idle/errgen idle/errstr.h
+
 // StartArg makes the small C init's binary the jail's init from its first
 // instruction (idle/start.c): it builds the jail's root and serves the
 // jail's commands itself, with no Go runtime to start on the way to

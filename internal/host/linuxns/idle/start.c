@@ -36,6 +36,8 @@
 #include <sched.h>
 #include <time.h>
 
+#include "errstr.h"
+
 #ifndef MOVE_MOUNT_F_EMPTY_PATH
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
 #define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
@@ -122,11 +124,13 @@ static void step_time(const char *step) {
 }
 
 // go_strerror is strerror as Go spells it, for messages that read the
-// same whichever init wrote them: "no such file or directory".
+// same whichever init wrote them: "no such file or directory". The C
+// library's own (glibc's, musl's) differ, from Go's and from each other.
 static const char *go_strerror(int err) {
-	static char buf[128];
-	snprintf(buf, sizeof buf, "%s", strerror(err));
-	buf[0] = tolower((unsigned char)buf[0]);
+	static char buf[32];
+	if (err > 0 && (size_t)err < sizeof go_errors / sizeof go_errors[0] && go_errors[err])
+		return go_errors[err];
+	snprintf(buf, sizeof buf, "errno %d", err);
 	return buf;
 }
 
@@ -364,12 +368,12 @@ static int set_read_only(int dir, const char *name, int read_only) {
 
 // open_mounted opens the file system just mounted at target, checks that
 // it is the one mounted (CVE-2019-16884) and masks what masked names.
-static int open_mounted(int root, const char *target, long magic, const char *name, const char **masked) {
+static int open_mounted(int root, const char *target, unsigned long magic, const char *name, const char **masked) {
 	int dir = open_in_root(root, target, 0);
 	if (dir < 0)
 		fail("mount %s on %s: %s", name, target, go_strerror(errno));
 	struct statfs st;
-	if (fstatfs(dir, &st) < 0 || st.f_type != magic)
+	if (fstatfs(dir, &st) < 0 || (unsigned long)st.f_type != magic)
 		fail("mount %s on %s: %s is not the %s just mounted there", name, target, target, name);
 	for (; *masked; masked++)
 		if (mask(dir, *masked) < 0)
