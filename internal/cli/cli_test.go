@@ -275,3 +275,29 @@ func TestMan(t *testing.T) {
 		t.Error("vjail-jail.conf.5 lists depend, which Linux honours natively")
 	}
 }
+
+// TestPlainStart: only a plain `start NAME` command line, with global
+// flags as cobra reads them, starts an early init before cobra runs.
+func TestPlainStart(t *testing.T) {
+	for _, c := range []struct {
+		args           []string
+		stateDir, name string
+		ok             bool
+	}{
+		{[]string{"start", "web"}, "", "web", true},
+		{[]string{"-f", "jail.conf", "start", "-q", "web", "db"}, "", "web", true},
+		{[]string{"--state-dir", "/tmp/st", "-v", "start", "web"}, "/tmp/st", "web", true},
+		{[]string{"--state-dir=/tmp/st", "--file=x", "start", "web"}, "/tmp/st", "web", true},
+		{[]string{"start"}, "", "", false},
+		{[]string{"stop", "web"}, "", "", false},
+		{[]string{"start", "--help", "web"}, "", "", false},
+		{[]string{"-fjail.conf", "start", "web"}, "", "", false},
+		{[]string{"start", "web", "--state-dir"}, "", "", false},
+		{[]string{"exec", "start", "web"}, "", "", false},
+	} {
+		stateDir, name, ok := plainStart(c.args)
+		if stateDir != c.stateDir || name != c.name || ok != c.ok {
+			t.Errorf("plainStart(%q) = %q, %q, %v; want %q, %q, %v", c.args, stateDir, name, ok, c.stateDir, c.name, c.ok)
+		}
+	}
+}

@@ -35,8 +35,10 @@ starts.`,
 		Example: "  vjail start\n  vjail -f /etc/jail.conf start serverA",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// The first named jail's init starts making its namespaces
-			// while the configuration is read, should it be a vnet jail.
-			if len(args) > 0 {
+			// while the configuration is read, should it be a vnet jail;
+			// Main has done so already for a plain command line.
+			if len(args) > 0 && (e.backend == nil || e.stateDir != e.prestarted) {
+				e.backend = nil
 				defer e.prestart(args[0])()
 			}
 			// Without names, rc.conf decides, as rc.d/jail does at boot.

@@ -1305,6 +1305,7 @@ static void make_namespaces(void) {
 	// or not yet.
 	if (early && unshare(CLONE_NEWNET) < 0)
 		fail("new network namespace: %s", go_strerror(errno));
+	step_time("init.net");
 	read_config();
 	step_time("init.config");
 	if (early)

@@ -68,19 +68,19 @@ func Jail(deny []string, namespaces, allSocketFamilies bool) ([][]byte, error) {
 		return nil, err
 	}
 	groups := jailGroups(info, deny, namespaces, allSocketFamilies)
-	abi, err := abiFilter(info)
-	if err != nil {
-		return nil, fmt.Errorf("seccomp filter for other ABIs and newer system calls: %w", err)
-	}
 	rules, prefix, err := mainFilter(info, groups)
 	if err != nil {
 		return nil, fmt.Errorf("seccomp filter: %w", err)
 	}
-	main, err := assemble(append(prefix, rules...))
+	// One filter: each one a process loads costs the kernel a compilation
+	// and a pass over every system call number (60 µs here for the ABI
+	// checks alone), and runs on each system call the cache does not
+	// answer.
+	filter, err := assemble(slices.Concat(abiChecks(info), prefix, rules))
 	if err != nil {
 		return nil, fmt.Errorf("seccomp filter: %w", err)
 	}
-	return [][]byte{abi, main}, nil
+	return [][]byte{filter}, nil
 }
 
 // mainFilter returns the library's filter of groups, and the prefix that
@@ -205,13 +205,13 @@ func allowUnruled(info *arch.Info, ruled []uint32) ([]bpf.Instruction, error) {
 	return prog, nil
 }
 
-// abiFilter answers ENOSYS to every system call of an ABI other than
-// info's, and to every one numbered above the highest that info knows.
-// 32-bit programs (i386 on amd64) therefore cannot run in a jail, as
-// FreeBSD's can under COMPAT_FREEBSD32: their system calls would need
-// rules of their own, which the library assembles for the running
-// architecture only.
-func abiFilter(info *arch.Info) ([]byte, error) {
+// abiChecks answer ENOSYS to every system call of an ABI other than
+// info's, and to every one numbered above the highest that info knows,
+// and fall through to what follows them for the others. 32-bit programs
+// (i386 on amd64) therefore cannot run in a jail, as FreeBSD's can under
+// COMPAT_FREEBSD32: their system calls would need rules of their own,
+// which the library assembles for the running architecture only.
+func abiChecks(info *arch.Info) []bpf.Instruction {
 	highest := 0
 	for nr := range info.SyscallNumbers {
 		highest = max(highest, nr)
@@ -219,17 +219,16 @@ func abiFilter(info *arch.Info) ([]byte, error) {
 	const (
 		archOffset = 4 // struct seccomp_data
 		nrOffset   = 0
-		retAllow   = 0x7fff0000 // SECCOMP_RET_ALLOW
 		retErrno   = 0x00050000 // SECCOMP_RET_ERRNO
 	)
-	return assemble([]bpf.Instruction{
+	return []bpf.Instruction{
 		bpf.LoadAbsolute{Off: archOffset, Size: 4},
 		bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: uint32(info.ID), SkipTrue: 2},
 		bpf.LoadAbsolute{Off: nrOffset, Size: 4},
 		bpf.JumpIf{Cond: bpf.JumpGreaterThan, Val: uint32(highest), SkipFalse: 1},
 		bpf.RetConstant{Val: retErrno | uint32(unix.ENOSYS)},
-		bpf.RetConstant{Val: retAllow},
-	})
+		// The rules follow.
+	}
 }
 
 // assemble turns instructions into the bytes of a struct sock_filter
