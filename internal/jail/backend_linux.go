@@ -163,11 +163,17 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 	if err != nil {
 		return err
 	}
-	cg, err := os.Open(rec.Cgroup)
-	if err != nil {
-		return fmt.Errorf("cgroup: %w", err)
+	// Opened for the init to be born in (CLONE_INTO_CGROUP): an early
+	// init is there already.
+	cgFD := -1
+	if early == nil && !b.cgroupV1 {
+		cg, err := os.Open(rec.Cgroup)
+		if err != nil {
+			return fmt.Errorf("cgroup: %w", err)
+		}
+		defer cg.Close()
+		cgFD = int(cg.Fd())
 	}
-	defer cg.Close()
 	log, err := os.OpenFile(b.logPath(s.Name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
@@ -184,7 +190,7 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 			cfg.DHCP = append(cfg.DHCP, vnet.JailIfName(a.If))
 		}
 	}
-	spec := linuxns.SpawnSpec{Config: cfg, Filters: func() ([][]byte, error) { return syscallfilter.Jail(filters) }, UIDBase: rec.UIDBase, CgroupFD: int(cg.Fd()), Socket: rec.Socket, Log: log, Binary: bins.Init, Idle: bins.Idle, Boot: s.Boot}
+	spec := linuxns.SpawnSpec{Config: cfg, Filters: func() ([][]byte, error) { return syscallfilter.Jail(filters) }, UIDBase: rec.UIDBase, CgroupFD: cgFD, Socket: rec.Socket, Log: log, Binary: bins.Init, Idle: bins.Idle, Boot: s.Boot}
 	// cgroup v1 cannot take a process at birth (CLONE_INTO_CGROUP): the
 	// init joins before it is let go; its children follow it.
 	spec.Join = func(pid int) error {
@@ -194,9 +200,6 @@ func (b *linuxBackend) Create(ctx context.Context, s *Spec, rec *state.Record, s
 			}
 		}
 		return limits.apply(pid)
-	}
-	if b.cgroupV1 {
-		spec.CgroupFD = -1
 	}
 	// The host's side of the jail's networking goes in while the init
 	// builds the jail's root: its network namespace exists from the clone.

@@ -2,6 +2,7 @@ package jail
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -68,12 +69,15 @@ func (b *linuxBackend) startEarly(e *earlyInit) error {
 		return errors.New("no C init")
 	}
 	fault.Time("early.binaries")
-	if err := os.MkdirAll(b.cgroupParent, 0o755); err != nil {
-		return err
-	}
 	// Only a cgroup of its own: one that exists is a running jail's, or
-	// another start's.
-	if err := os.Mkdir(e.cgroup, 0o755); err != nil {
+	// another start's. The parent is made only when it is missing.
+	err = os.Mkdir(e.cgroup, 0o755)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(b.cgroupParent, 0o755); err == nil {
+			err = os.Mkdir(e.cgroup, 0o755)
+		}
+	}
+	if err != nil {
 		return err
 	}
 	cg, err := os.Open(e.cgroup)

@@ -87,14 +87,17 @@ var protected = struct {
 	paths map[string]string
 }{paths: map[string]string{}}
 
-func makeProtected(dir, kind string, data []byte) (string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", err
-	}
-	// The running binary names the copy: an embedded binary is part of it.
+// self is the running binary's stat, once per process.
+var self = sync.OnceValues(func() (unix.Stat_t, error) {
 	var st unix.Stat_t
-	if err := unix.Stat("/proc/self/exe", &st); err != nil {
+	err := unix.Stat("/proc/self/exe", &st)
+	return st, err
+})
+
+func makeProtected(dir, kind string, data []byte) (string, error) {
+	// The running binary names the copy: an embedded binary is part of it.
+	st, err := self()
+	if err != nil {
 		return "", err
 	}
 	size := st.Size
@@ -103,7 +106,7 @@ func makeProtected(dir, kind string, data []byte) (string, error) {
 		size, src = int64(len(data)), bytes.NewReader(data)
 	} else {
 		if st.Mode&0o004 == 0 && st.Uid == 0 {
-			return exe, nil
+			return os.Executable()
 		}
 		f, err := os.Open("/proc/self/exe")
 		if err != nil {
@@ -115,12 +118,12 @@ func makeProtected(dir, kind string, data []byte) (string, error) {
 	identity := fmt.Sprintf("-%x-%x-%x-%x", st.Dev, st.Ino, st.Size, st.Mtim.Nano())
 	name := kind + identity
 	path := filepath.Join(dir, name)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
 	var have unix.Stat_t
 	if unix.Stat(path, &have) == nil && have.Size == size && have.Mode&0o777 == 0o711 {
 		return path, nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
 	}
 	// No fork while the copy is open for writing: a child would inherit
 	// that descriptor until its exec, and executing the copy meanwhile

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"runtime"
 	"strconv"
@@ -90,14 +89,7 @@ func (in *Init) Ready() error {
 // of the jail remains: the init is killed and the socket removed.
 func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 	fault.Time("spawn.called")
-	os.Remove(s.Socket)
-	ln, err := net.ListenUnix("unixpacket", &net.UnixAddr{Name: s.Socket, Net: "unixpacket"})
-	if err != nil {
-		return nil, fmt.Errorf("control socket: %w", err)
-	}
-	ln.SetUnlinkOnClose(false)
-	lnFile, err := ln.File()
-	ln.Close()
+	lnFile, err := listenControl(s.Socket)
 	if err != nil {
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
@@ -275,6 +267,27 @@ func Spawn(ctx context.Context, s SpawnSpec) (_ *Init, err error) {
 		return nil, err
 	}
 	return &Init{PID: pid, StartTime: start}, nil
+}
+
+// listenControl makes the control socket at path, for the init: a
+// listening SOCK_SEQPACKET socket, blocking, which this process only
+// hands over (so not through Go's poller).
+func listenControl(path string) (*os.File, error) {
+	os.Remove(path)
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := unix.Bind(fd, &unix.SockaddrUnix{Name: path}); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	if err := unix.Listen(fd, unix.SOMAXCONN); err != nil {
+		unix.Close(fd)
+		os.Remove(path)
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), path), nil
 }
 
 // maxJailName is the longest jail name (jailconf's limit).
@@ -522,7 +535,7 @@ func mapIDs(sync *os.File, pid int, s SpawnSpec) (userns int, err error) {
 	for _, f := range []string{"uid_map", "gid_map"} {
 		// setgroups stays allowed so that the init can give a jail user
 		// its supplementary groups; the map covers only the jail's range.
-		if err = os.WriteFile(fmt.Sprintf("/proc/%d/%s", pid, f), idMap, 0); err != nil {
+		if err = writeProc(fmt.Sprintf("/proc/%d/%s", pid, f), idMap); err != nil {
 			sync.Write([]byte("error: " + err.Error()))
 			return -1, fmt.Errorf("map the jail's ids: %w", err)
 		}
@@ -531,6 +544,20 @@ func mapIDs(sync *os.File, pid int, s SpawnSpec) (userns int, err error) {
 		return -1, fmt.Errorf("init of %s: %w", s.Config.Name, err)
 	}
 	return userns, nil
+}
+
+// writeProc writes data to the /proc file path in one write, as the
+// kernel wants an id map written.
+func writeProc(path string, data []byte) error {
+	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(fd)
+	if _, err := unix.Write(fd, data); err != nil {
+		return &os.PathError{Op: "write", Path: path, Err: err}
+	}
+	return nil
 }
 
 // awaitPID1 returns the pid of the jail's init proper, which the C init
