@@ -34,7 +34,6 @@ import (
 // the next `vjail stop NAME` (Manager.ClearUnrecorded) or with the cgroup
 // parent (removeOrphans).
 type earlyInit struct {
-	done   chan struct{} // closed once the start below has ended
 	init   *linuxns.EarlyInit
 	cgroup string
 	bins   initbin.Binaries
@@ -43,20 +42,20 @@ type earlyInit struct {
 
 // Prestart starts an early init for the jail name, unless this host has
 // no cgroup v2 to give it its cgroup at birth, or name cannot be a
-// jail's. It returns at once; Create waits for it.
+// jail's. It returns once the init runs.
 func (b *linuxBackend) Prestart(name string) {
 	if b.cgroupV1 || ValidName(name) != nil {
 		return
 	}
 	fault.Time("early.prestart")
-	e := &earlyInit{done: make(chan struct{}), cgroup: filepath.Join(b.cgroupParent, name)}
+	e := &earlyInit{cgroup: filepath.Join(b.cgroupParent, name)}
 	b.earlyMu.Lock()
 	b.early = e
 	b.earlyMu.Unlock()
-	go func() {
-		defer close(e.done)
-		e.err = b.startEarly(e)
-	}()
+	// Started here rather than by a goroutine: on two CPUs, handing it to
+	// another thread measured 0.1 ms slower (300 starts each way, in
+	// turns).
+	e.err = b.startEarly(e)
 }
 
 func (b *linuxBackend) startEarly(e *earlyInit) error {
@@ -105,7 +104,6 @@ func (b *linuxBackend) takeEarly(s *Spec, cgroup string, bins initbin.Binaries) 
 	}
 	b.early = nil
 	b.earlyMu.Unlock()
-	<-e.done
 	if e.err != nil {
 		return nil
 	}
@@ -123,11 +121,8 @@ func (b *linuxBackend) ReleaseEarly() {
 	e := b.early
 	b.early = nil
 	b.earlyMu.Unlock()
-	if e != nil {
-		<-e.done
-		if e.err == nil {
-			releaseEarly(e)
-		}
+	if e != nil && e.err == nil {
+		releaseEarly(e)
 	}
 }
 

@@ -66,12 +66,11 @@ struct mount_attr {
 enum { fd_config = 3, fd_sync = 4, fd_listen = 5, fd_exe = 6 };
 
 // early: started before vjail knew the jail (StartEarly), for a vnet
-// jail, so the network namespace is made at once. Its command line is
-// "vjail-init" padded with spaces, room for the jail's name, which the
-// configuration brings (name_self).
+// jail, so the namespaces are made at once (make_namespaces). Its command
+// line is "vjail-init" padded with spaces, room for the jail's name,
+// which the configuration brings (name_self).
 static int early;
 static char *args_start, *args_end;
-
 
 // The kinds of mount, as start_linux.go numbers them.
 enum { kind_devfs = 1, kind_fdescfs, kind_proc, kind_sysfs, kind_tmpfs, kind_bind };
@@ -1291,20 +1290,22 @@ static void handle(int conn, sigset_t *old, char **envp) {
 // does, in the order the kernel allows. vjail started this process in
 // its own namespaces, as root (Spawn): a user namespace first, which
 // vjail maps to the jail's id range while this reads the configuration;
-// then, as the jail's root, the others, owned by it; and a fork, whose
+// then the others, owned by it; and, as the jail's root, a fork, whose
 // child is PID 1 of the new pid namespace and returns, while this process
-// tells vjail its pid and ends.
+// tells vjail its pid and ends. An early init makes all but the cgroup
+// namespace before its configuration comes, while vjail reads the jail's
+// (the network one is half a millisecond here); the cgroup namespace
+// waits for the map, by when vjail has put the init in the cgroups of the
+// jail's rctl limits (a v1 hierarchy's root is the cgroup it is made in).
 static void make_namespaces(void) {
 	if (unshare(CLONE_NEWUSER) < 0)
 		fail("new user namespace: %s", go_strerror(errno));
 	if (write(fd_sync, "user", 4) < 0)
 		_exit(1);
-	// The network stack, the dearest (half a millisecond here), while
-	// vjail reads the jail's configuration (early) or writes the map: a
-	// process has every capability in the user namespace it made, mapped
-	// or not yet.
-	if (early && unshare(CLONE_NEWNET) < 0)
-		fail("new network namespace: %s", go_strerror(errno));
+	// A process has every capability in the user namespace it made,
+	// mapped or not yet.
+	if (early && unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID) < 0)
+		fail("new namespaces: %s", go_strerror(errno));
 	step_time("init.net");
 	read_config();
 	step_time("init.config");
@@ -1326,7 +1327,7 @@ static void make_namespaces(void) {
 		fail("become the jail's root: %s", go_strerror(errno));
 	// A change of uid makes a process dumpable again.
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWPID) < 0)
+	if (unshare(early ? CLONE_NEWCGROUP : CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWPID) < 0)
 		fail("new namespaces: %s", go_strerror(errno));
 	pid_t init = fork();
 	if (init < 0)
