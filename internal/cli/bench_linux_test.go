@@ -61,8 +61,11 @@ func TestBench(t *testing.T) {
 			t.Errorf("start steps lack %s: %+v", want, res.Steps)
 		}
 	}
-	// Over two jails, the slab's change is within the kernel's own noise.
-	if m := res.Memory; m.Jails != 2 || m.PssKiB <= 0 || m.TotalKiB <= 0 {
+	// Over two jails, the kernel's counters (slab, stacks, page tables)
+	// change within their own noise, and with the other packages' tests
+	// that run meanwhile (one run measured -38 KiB in all): only the
+	// jails' processes, measured one by one, must show.
+	if m := res.Memory; m.Jails != 2 || m.PssKiB <= 0 {
 		t.Errorf("memory = %+v, want 2 jails measured", m)
 	}
 	if after := benchLeftovers(); after != before {

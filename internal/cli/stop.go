@@ -97,6 +97,7 @@ func (e *env) stopSpecs(m *jail.Manager, names []string) ([]*jail.Spec, error) {
 		out = append(out, s)
 	}
 	if len(names) == 0 {
+		m.ClearUnrecorded("")
 		// Every running jail; what ended by itself is only cleared.
 		running, err := m.List(context.Background())
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 // its configuration is read, for its Create to take (the Linux one: an
 // early init, see early_linux.go). ReleaseEarly undoes what Create did
 // not take; RemoveOrphan, what a vjail killed meanwhile left of it for a
-// jail that is not recorded.
+// jail that is not recorded (name "": for every such jail).
 type Prestarter interface {
 	Prestart(name string)
 	ReleaseEarly()

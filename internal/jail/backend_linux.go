@@ -662,11 +662,8 @@ func (b *linuxBackend) Destroy(ctx context.Context, rec *state.Record) error {
 		}
 		fault.Point("destroy.killed")
 		// The shared parent goes with its last jail; EBUSY while others
-		// run. Cgroups left by early inits of killed vjails would keep it.
-		if unix.Rmdir(filepath.Dir(rec.Cgroup)) != nil {
-			b.removeOrphans("")
-			unix.Rmdir(filepath.Dir(rec.Cgroup))
-		}
+		// run.
+		unix.Rmdir(filepath.Dir(rec.Cgroup))
 	}
 	if err := removeLimitCgroups(rec.LimitCgroups); err != nil {
 		errs = append(errs, err)

@@ -31,8 +31,8 @@ import (
 // no jail takes is killed and its cgroup removed (ReleaseEarly); one left
 // by a vjail killed meanwhile ends by itself (its configuration pipe
 // closes), and its empty cgroup, which no record names, is removed by
-// the next `vjail stop NAME` (Manager.ClearUnrecorded) or with the cgroup
-// parent (removeOrphans).
+// the next `vjail start NAME` or `vjail stop NAME`, or by `vjail stop`
+// (Manager.ClearUnrecorded).
 type earlyInit struct {
 	init   *linuxns.EarlyInit
 	cgroup string
@@ -69,10 +69,16 @@ func (b *linuxBackend) startEarly(e *earlyInit) error {
 	}
 	fault.Time("early.binaries")
 	// Only a cgroup of its own: one that exists is a running jail's, or
-	// another start's. The parent is made only when it is missing.
+	// another start's, or one that a killed start left (removed if no
+	// record names it). The parent is made only when it is missing.
 	err = os.Mkdir(e.cgroup, 0o755)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err = os.MkdirAll(b.cgroupParent, 0o755); err == nil {
+			err = os.Mkdir(e.cgroup, 0o755)
+		}
+	}
+	if errors.Is(err, fs.ErrExist) {
+		if _, rerr := b.dir.Read(filepath.Base(e.cgroup)); errors.Is(rerr, state.ErrNotFound) && unix.Rmdir(e.cgroup) == nil {
 			err = os.Mkdir(e.cgroup, 0o755)
 		}
 	}

@@ -430,14 +430,17 @@ func (m *Manager) cleanup(ctx context.Context, rec *state.Record) error {
 	return m.State.Remove(rec.Name)
 }
 
-// stopOne is jail(8)'s remove sequence for one jail.
-// ClearUnrecorded removes what a start of the jail name that was killed
-// before it recorded the jail may have left on the host: the early init
-// of a Prestarter backend. `vjail stop NAME` calls it for a jail it does
-// not find.
+// ClearUnrecorded removes what a start of the jail name ("": of any
+// jail) that was killed before it recorded the jail may have left on the
+// host: the early init of a Prestarter backend. `vjail stop NAME` calls
+// it for a jail it does not find, `vjail stop` for all.
 func (m *Manager) ClearUnrecorded(name string) {
 	p, ok := m.Backend.(Prestarter)
-	if !ok || ValidName(name) != nil {
+	if !ok || name != "" && ValidName(name) != nil {
+		return
+	}
+	if name == "" {
+		p.RemoveOrphan("")
 		return
 	}
 	lock, err := m.State.Lock(name)
@@ -449,6 +452,8 @@ func (m *Manager) ClearUnrecorded(name string) {
 		p.RemoveOrphan(name)
 	}
 }
+
+// stopOne is jail(8)'s remove sequence for one jail.
 
 func (m *Manager) stopOne(ctx context.Context, s *Spec) error {
 	lock, err := m.State.Lock(s.Name)
