@@ -72,7 +72,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fault.Time("cli.main")
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	// `vjail start NAME`'s early init goes before cobra has even built its
-	// commands (0.1 ms here), from what the arguments plainly say.
+	// commands, from what the arguments plainly say: the sooner it
+	// starts, the more of its work overlaps vjail's.
 	if stateDir, name, ok := plainStart(args); ok {
 		e.stateDir = stateDir
 		release := e.prestart(name)
