@@ -295,15 +295,7 @@ func TestSeedJail(t *testing.T) {
 	if out := w.mustVjail("stop", "serverA"); out != "serverA: removed\n" {
 		t.Errorf("stop: %q", out)
 	}
-	if l := w.list(); len(l) != 0 {
-		t.Errorf("list after stop = %+v", l)
-	}
-	if m := mountsUnder(w.dir); m != "" {
-		t.Errorf("mounts left: %s", m)
-	}
-	if out := pgrep(t, "sleep 30"); out != "" {
-		t.Errorf("processes left: %s", out)
-	}
+	w.checkNoneLeft("stop")
 }
 
 // hostUIDOf finds a process whose command line is cmdline and returns
@@ -878,15 +870,7 @@ func TestCInitFailure(t *testing.T) {
 	if want := "vjail: broken: init of broken: mount tmpfs on /afile: not a directory\n"; code != 1 || out != want {
 		t.Errorf("start = %d %q, want 1 %q", code, out, want)
 	}
-	if l := w.list(); len(l) != 0 {
-		t.Errorf("list after a failed start = %+v", l)
-	}
-	if m := mountsUnder(w.dir); m != "" {
-		t.Errorf("mounts left: %s", m)
-	}
-	if out := pgrep(t, "sleep 30"); out != "" {
-		t.Errorf("processes left: %s", out)
-	}
+	w.checkNoneLeft("a failed start")
 }
 
 // TestRequestsWhileGoingIdle: a command that lasts, started just as the
@@ -925,6 +909,22 @@ func TestRequestsWhileGoingIdle(t *testing.T) {
 	}
 	if code, out := w.run(bin, "stop", "busy"); code != 0 {
 		t.Errorf("stop = %d: %s", code, out)
+	}
+}
+
+// checkNoneLeft checks that, after what, no jail is listed and no mount
+// under the world's directory nor process of its jails' rc ("sleep 30")
+// is left.
+func (w *world) checkNoneLeft(what string) {
+	w.t.Helper()
+	if l := w.list(); len(l) != 0 {
+		w.t.Errorf("list after %s = %+v", what, l)
+	}
+	if m := mountsUnder(w.dir); m != "" {
+		w.t.Errorf("mounts left after %s: %s", what, m)
+	}
+	if out := pgrep(w.t, "sleep 30"); out != "" {
+		w.t.Errorf("processes left after %s: %s", what, out)
 	}
 }
 

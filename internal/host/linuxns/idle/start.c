@@ -20,7 +20,6 @@
 // configuration (encodeStartConfig in start_linux.go), fd 4 is the socket
 // to vjail, 5 the control socket, 6 the Go init's binary (O_PATH), for the
 // serve helpers and the DHCP clients.
-#include <ctype.h>
 #include <limits.h>
 #include <linux/filter.h>
 #include <linux/openat2.h>
@@ -63,7 +62,7 @@ struct mount_attr {
 // (setup_jail): both are named after the jail, which an init started
 // early, before vjail has read its configuration, does not know; until
 // then 1, 2 and 5 are /dev/null.
-enum { fd_config = 3, fd_sync = 4, fd_listen = 5, fd_exe = 6 };
+enum { fd_config = 3, fd_sync = 4, fd_listen = 5, fd_exe = 6, fd_idle = 7 };
 
 // early: started before vjail knew the jail (StartEarly), for a vnet
 // jail, so the namespaces are made at once (make_namespaces). Its command
@@ -1304,9 +1303,11 @@ static void make_namespaces(void) {
 		_exit(1);
 	// A process has every capability in the user namespace it made,
 	// mapped or not yet.
-	if (early && unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID) < 0)
-		fail("new namespaces: %s", go_strerror(errno));
-	step_time("init.net");
+	if (early) {
+		if (unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID) < 0)
+			fail("new namespaces: %s", go_strerror(errno));
+		step_time("init.namespaces");
+	}
 	read_config();
 	step_time("init.config");
 	if (early)
@@ -1356,7 +1357,7 @@ VJAIL_IDLE_ENTRY static void vjail_start(int argc, char **argv, char **envp) {
 	// What vjail's caller left open without close-on-exec came along:
 	// the init, which may outlive the caller by years, must not hold it
 	// (a pipe it kept open would never see its end).
-	syscall(SYS_close_range, fd_exe + 2, ~0U, 0);
+	syscall(SYS_close_range, fd_idle + 1, ~0U, 0);
 	const char *times = getenv("VJAIL_FAULT_TIMES");
 	if (times && *times)
 		times_fd = open(times, O_WRONLY | O_APPEND | O_CLOEXEC);
